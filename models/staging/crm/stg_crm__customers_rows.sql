@@ -1,0 +1,43 @@
+{#- Every row of the CRM export files, typed, with personal data hashed and a reject reason when
+    unusable. A table, not a view: the hashing salt must not sit in a stored view definition. -#}
+{{ config(materialized='table') }}
+
+{%- set crm_columns = ['customer_id', 'user_id', 'phone', 'email', 'name', 'member_level', 'tags', 'created_at', 'updated_at'] -%}
+
+with
+
+crm_rows as (
+    {{ read_landing_csv('crm_customers', crm_columns) }}
+),
+
+typed as (
+    select
+        {{ clean_identifier('customer_id') }} as crm_customer_id,
+        case
+            when not {{ is_junk_identifier('user_id') }} then {{ clean_identifier('user_id') }}
+        end as user_id,
+        {{ hash_pii(normalize_phone('phone')) }} as phone_hash,
+        {{ hash_pii(normalize_email('email')) }} as email_hash,
+        {{ hash_pii("nullif(trim(name), '')") }} as name_hash,
+        nullif(lower(trim(member_level)), '') as member_level,
+        nullif(lower({{ regexp_replace_all(
+            regexp_replace_all('trim(tags)', '\\s*;\\s*', ';'), '^;+|;+$', '') }}), '') as crm_tags,
+        {{ try_parse_timestamp_utc('created_at') }} as created_at,
+        {{ try_parse_timestamp_utc('updated_at') }} as updated_at,
+        nullif(trim(updated_at), '') is not null as has_updated_at,
+        source_file as _source_file,
+        line_number as _line_number
+    from crm_rows
+),
+
+final as (
+    select
+        *,
+        case
+            when crm_customer_id is null then 'missing_customer_id'
+            when has_updated_at and updated_at is null then 'invalid_timestamp'
+        end as reject_reason
+    from typed
+)
+
+select * from final
