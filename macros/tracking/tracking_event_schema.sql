@@ -50,6 +50,6 @@
     {{ regexp_replace_all(
         regexp_replace_all(
             regexp_replace_all(raw, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+', '<email>'),
-            '\\+?[0-9][0-9 ()-]{5,}[0-9]', '<digits>'),
+            '\\+?[0-9][0-9 ]{8,}[0-9]', '<digits>'),
         '"(name|ip|user_agent|userAgent)"\\s*:\\s*"[^"]*"', '"\\1": "<redacted>"') }}
 {%- endmacro %}
