@@ -50,7 +50,7 @@ event_issues as (
             "case when actual_type is null or actual_type = 'null' then property end",
             "','", "order by property") }} as missing_properties
     from property_checks
-    group by event_id
+    group by 1
 ),
 
 final as (

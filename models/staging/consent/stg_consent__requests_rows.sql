@@ -32,9 +32,8 @@ final as (
         {{ surrogate_key(['_source_file', '_line_number']) }} as consent_request_id,
         *,
         case
-            when identifier_type is null or identifier_type not in (
-                {%- for t in identifier_types %}'{{ t }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-            ) then 'unknown_identifier_type'
+            when identifier_type is null or identifier_type not in ({{ identifier_types | map('tojson') | join(', ') | replace('"', "'") }})
+                then 'unknown_identifier_type'
             when identifier_value is null then 'missing_identifier'
             when purpose is null or purpose not in ('analytics', 'marketing', 'all') then 'unknown_purpose'
             when action is null or action not in ('grant', 'withdraw', 'erase') then 'unknown_action'

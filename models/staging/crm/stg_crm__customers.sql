@@ -11,9 +11,9 @@ crm_rows as (
 latest_version as (
     select * from crm_rows
     qualify row_number() over (
-        partition by crm_customer_id
-        order by updated_at desc nulls last, _source_file desc, _line_number desc
-    ) = 1
+            partition by crm_customer_id
+            order by updated_at desc nulls last, _source_file desc, _line_number desc
+        ) = 1
 ),
 
 final as (

@@ -26,9 +26,9 @@ valid_rows as (
 first_delivery as (
     select * from valid_rows
     qualify row_number() over (
-        partition by event_id
-        order by received_at, _source_file, _line_number
-    ) = 1
+            partition by event_id
+            order by received_at, _source_file, _line_number
+        ) = 1
 ),
 
 {% if is_incremental() %}
@@ -41,9 +41,9 @@ not_seen_before as (
     )
 ),
 {% else %}
-not_seen_before as (
-    select * from first_delivery
-),
+    not_seen_before as (
+        select * from first_delivery
+    ),
 {% endif %}
 
 final as (

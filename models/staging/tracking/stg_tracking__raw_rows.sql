@@ -182,7 +182,8 @@ final as (
         phone_hash,
         email_hash,
         name_hash,
-        nullif(concat_ws(';',
+        nullif(concat_ws(
+            ';',
             case when raw_anonymous_id is not null and anonymous_id is null then 'anonymous_id=' || raw_anonymous_id end,
             case when raw_user_id is not null and user_id is null then 'user_id=' || raw_user_id end,
             case when raw_device_id is not null and device_id is null then 'device_id=' || raw_device_id end,
@@ -228,8 +229,9 @@ final as (
         case reject_reason
             when 'malformed_json' then 'the line is not a JSON object'
             when 'missing_message_id' then 'message_id is missing or empty'
-            when 'unknown_type' then 'type is ' || coalesce('''' || event_type || '''', 'missing')
-                || '; expected track, page, screen or identify'
+            when 'unknown_type'
+                then 'type is ' || coalesce('''' || event_type || '''', 'missing')
+                    || '; expected track, page, screen or identify'
             when 'missing_event_name' then 'a track call without an event name'
             when 'missing_timestamp' then 'timestamp is missing'
             when 'invalid_timestamp' then 'timestamp ''' || raw_timestamp || ''' is not a plausible ISO-8601 time'
