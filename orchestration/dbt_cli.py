@@ -32,7 +32,14 @@ def run_dbt(
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>`; raise DbtError with dbt's output when it fails."""
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [dbt_executable(), *args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(REPO_ROOT),
+        "--profiles-dir",
+        str(REPO_ROOT),
+    ]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     if target_path is not None:

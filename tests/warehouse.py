@@ -26,6 +26,11 @@ class Warehouse:
         return self.root / "raw"
 
     @property
+    def truth_dir(self) -> Path:
+        """Where the sample generator writes its ground truth (no model reads it)."""
+        return self.root / "truth"
+
+    @property
     def settings(self) -> Settings:
         return Settings(
             raw_dir=self.raw_dir, duckdb_path=self.root / "warehouse.duckdb", pii_salt=TEST_SALT
@@ -33,7 +38,10 @@ class Warehouse:
 
     def dbt(self, *args: str, dbt_vars: dict | None = None) -> None:
         run_dbt(
-            self.settings, list(args), dbt_vars=dbt_vars, target_path=self.root / "target",
+            self.settings,
+            list(args),
+            dbt_vars=dbt_vars,
+            target_path=self.root / "target",
             quiet=True,
         )
 

@@ -96,7 +96,10 @@ def convert(src: Path, out_dir: Path) -> AdapterResult:
     out_file.parent.mkdir(parents=True, exist_ok=True)
     skipped: Counter = Counter()
     rows_read = written = 0
-    with src.open(newline="", encoding="utf-8") as f_in, out_file.open("w", encoding="utf-8") as f_out:
+    with (
+        src.open(newline="", encoding="utf-8") as f_in,
+        out_file.open("w", encoding="utf-8") as f_out,
+    ):
         reader = csv.DictReader(f_in)
 
         def counted() -> Iterator[dict[str, str]]:
@@ -112,7 +115,9 @@ def convert(src: Path, out_dir: Path) -> AdapterResult:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--src", type=Path, required=True, help="the REES46 CSV file")
     parser.add_argument("--out", type=Path, required=True, help="the landing directory to write to")
     args = parser.parse_args(argv)

@@ -17,7 +17,8 @@ from tests.warehouse import Warehouse
 REES46_CSV = SHARED_DATA / "rees46" / "2019-Oct-head.csv"
 
 pytestmark = pytest.mark.skipif(
-    not REES46_CSV.exists(), reason=f"the REES46 slice is not at {REES46_CSV} (../shared/data/rees46/)"
+    not REES46_CSV.exists(),
+    reason=f"the REES46 slice is not at {REES46_CSV} (../shared/data/rees46/)",
 )
 
 

@@ -82,12 +82,16 @@ def test_personal_data_is_hashed_and_junk_dropped(day1: Warehouse) -> None:
     crm = day1.query_df("select * from staging.stg_crm__customers").iloc[0]
     assert (crm.phone_hash, crm.email_hash) == (identify.phone_hash, identify.email_hash)
     assert crm.crm_tags == "vip;newsletter"
-    assert day1.query("select source, reason, line_number from audit.audit_quarantined_reference_rows") == [
-        ("crm_customers", "missing_customer_id", 3)
-    ]
+    assert day1.query(
+        "select source, reason, line_number from audit.audit_quarantined_reference_rows"
+    ) == [("crm_customers", "missing_customer_id", 3)]
     # no raw personal value anywhere in what staging stored
-    for table in ["staging.stg_tracking__raw_rows", "staging.stg_tracking__events",
-                  "audit.audit_quarantined_events", "staging.stg_crm__customers_rows"]:
+    for table in [
+        "staging.stg_tracking__raw_rows",
+        "staging.stg_tracking__events",
+        "audit.audit_quarantined_events",
+        "staging.stg_crm__customers_rows",
+    ]:
         text = " ".join(str(v) for row in day1.query(f"select * from {table}") for v in row)
         for raw in ["13800138000", "0013 8000", "Foo@Bar", "foo@bar.com", "张三", "1.2.3.4"]:
             assert raw not in text, (table, raw)
@@ -110,12 +114,15 @@ def test_a_later_batch_loads_only_new_files_and_catches_cross_batch_duplicates(
     assert (m10.openid, m10.unionid) == ("o1", "un1")
 
 
-def test_gzip_and_parquet_files_are_read_like_json_lines(warehouse: Warehouse, tmp_path: Path) -> None:
+def test_gzip_and_parquet_files_are_read_like_json_lines(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
     events = warehouse.raw_dir / "events"
     events.mkdir(parents=True)
-    with (STAGING / "events_20261001_web.jsonl").open("rb") as src, gzip.open(
-        events / "events_20261001_app.jsonl.gz", "wb"
-    ) as dst:
+    with (
+        (STAGING / "events_20261001_web.jsonl").open("rb") as src,
+        gzip.open(events / "events_20261001_app.jsonl.gz", "wb") as dst,
+    ):
         shutil.copyfileobj(src, dst)
     with duckdb.connect() as con:
         con.execute(

@@ -1,0 +1,66 @@
+{#- One row per item of a session path: the page path for page views, the screen name for screens,
+    else the event name; consecutive duplicates collapse into one item. step_index counts items
+    from 1, uncapped (the marts cap it with var('path_step_cap')). -#}
+
+with
+
+events as (
+    select * from {{ ref('fct_events') }}
+    where session_id is not null
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+itemized as (
+    select
+        session_id,
+        person_id,
+        event_id,
+        event_time,
+        event_seq_in_session,
+        coalesce(
+            case
+                when event_type = 'page' then page_path
+                when event_type = 'screen' then screen_name
+            end,
+            event_name,
+            event_type
+        ) as item
+    from events
+),
+
+with_previous as (
+    select
+        itemized.*,
+        lag(item) over (partition by session_id order by event_seq_in_session, event_id) as previous_item
+    from itemized
+),
+
+collapsed as (
+    select
+        session_id,
+        person_id,
+        event_time,
+        item,
+        row_number() over (partition by session_id order by event_seq_in_session, event_id) as step_index
+    from with_previous
+    where previous_item is null or item != previous_item
+),
+
+final as (
+    select
+        collapsed.session_id,
+        collapsed.person_id,
+        collapsed.step_index,
+        collapsed.item,
+        collapsed.event_time as item_started_at,
+        count(*) over (partition by collapsed.session_id) as session_items,
+        coalesce(sessions.converted, false) as session_converted
+    from collapsed
+    left join sessions
+        on collapsed.session_id = sessions.session_id
+)
+
+select * from final

@@ -1,0 +1,64 @@
+{#- One row per retention analysis (var `retention_analyses`) x person in a cohort: the person's
+    FIRST start event, its calendar day / Monday-started week in reporting_timezone (the cohort)
+    and its channel (the breakdown of agg_retention_by_channel). -#}
+{%- set analyses = analysis_retention_analyses() -%}
+
+with
+
+events as (
+    select * from {{ ref('fct_events') }}
+    where person_id is not null
+),
+
+starts as (
+    {%- for a in analyses %}
+        select
+            '{{ a["name"] }}' as analysis_name,
+            '{{ a["period"] }}' as period,
+            person_id,
+            event_id,
+            event_time,
+            channel
+        from events
+        where {{ analysis_event_filter(a['start_event']) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- else %}
+        -- no retention analysis configured: an empty relation
+        select
+            cast(null as {{ dbt.type_string() }}) as analysis_name,
+            cast(null as {{ dbt.type_string() }}) as period,
+            person_id,
+            event_id,
+            event_time,
+            channel
+        from events
+        where false
+    {%- endfor %}
+),
+
+ranked as (
+    select
+        starts.*,
+        row_number() over (partition by analysis_name, person_id order by event_time, event_id) as start_rank
+    from starts
+),
+
+final as (
+    select
+        analysis_name,
+        period,
+        person_id,
+        event_time as first_start_at,
+        case
+            when period = 'week' then {{ analysis_week_start(analysis_local_day('event_time')) }}
+            else {{ analysis_local_day('event_time') }}
+        end as cohort_start,
+        coalesce(channel, 'unknown') as first_channel
+    from ranked
+    where start_rank = 1
+)
+
+
+select * from final

@@ -1,0 +1,29 @@
+"""The Dagster code location: `dagster dev -m orchestration.definitions` (make dev).
+
+Importable with no warehouse and no manifest present (project.py parses the dbt project).
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets import build_dbt_assets, landing_specs
+from orchestration.assets.translator import model_asset_keys
+from orchestration.checks import build_quality_checks
+from orchestration.jobs import JOBS
+from orchestration.project import manifest
+from orchestration.resources import build_resources
+from orchestration.schedules import SCHEDULES
+from orchestration.sensors import SENSORS
+
+defs = dg.Definitions(
+    assets=[*landing_specs(), *build_dbt_assets()],
+    asset_checks=build_quality_checks(model_asset_keys(manifest())),
+    jobs=JOBS,
+    schedules=SCHEDULES,
+    sensors=SENSORS,
+    resources=build_resources(),
+    # One step at a time within a run: every step opens the one-writer DuckDB file, and the dbt
+    # steps run dbt as a subprocess anyway (the pool in dagster.yaml serializes across runs).
+    executor=dg.in_process_executor,
+)
