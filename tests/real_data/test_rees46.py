@@ -75,7 +75,8 @@ def test_identical_source_rows_stay_separate_events(source_rows) -> None:
 
 def test_event_times_are_utc(rees46_warehouse: Warehouse, source_rows) -> None:
     first, last = rees46_warehouse.query(
-        "select min(event_time)::varchar, max(event_time)::varchar from staging.stg_tracking__events"
+        "select min(event_time)::varchar, max(event_time)::varchar"
+        " from staging.stg_tracking__events"
     )[0]
     assert first == min(r["event_time"] for r in source_rows).replace(" UTC", "")
     assert last == max(r["event_time"] for r in source_rows).replace(" UTC", "")

@@ -74,7 +74,7 @@ def test_every_planted_bad_row_is_quarantined_for_its_reason(sample_warehouse: W
 
 
 def _raw_personal_values(raw_dir: Path) -> tuple[set[str], set[str]]:
-    """(values to find as substrings, values to find as whole values) present in the landing data."""
+    """(values to find as substrings, values to find whole) in the landing data."""
     substrings: set[str] = set()
     whole: set[str] = set()
     for text in landed_records(raw_dir).values():

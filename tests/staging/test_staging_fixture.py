@@ -103,7 +103,8 @@ def test_a_later_batch_loads_only_new_files_and_catches_cross_batch_duplicates(
     day1.land(STAGING / "events_20261002_web.jsonl")
     day1.build(*STAGING_MODELS)
     loads = day1.query(
-        "select _source_file, count(distinct _load_id) from staging.stg_tracking__raw_rows group by 1"
+        "select _source_file, count(distinct _load_id)"
+        " from staging.stg_tracking__raw_rows group by 1"
     )
     assert all(n == 1 for _, n in loads) and len(loads) == 2
     q = quarantine(day1)
@@ -128,7 +129,8 @@ def test_gzip_and_parquet_files_are_read_like_json_lines(
         con.execute(
             f"""copy (select 'pq1' as message_id, 'track' as type, 'view_item' as event,
                 '2026-10-01T00:00:00Z' as timestamp, 'o9' as anonymous_id,
-                {{'channel': 'miniprogram', 'wechat': {{'openid': 'o9', 'unionid': null}}}} as context,
+                {{'channel': 'miniprogram',
+                  'wechat': {{'openid': 'o9', 'unionid': null}}}} as context,
                 {{'product_id': 'p1', 'price': 5.0}} as properties)
             to '{events / "events_20261001_mp.parquet"}' (format parquet)"""
         )
