@@ -31,7 +31,7 @@ lint-python: $(INSTALLED)
 lint-sql: $(INSTALLED)
 	@mkdir -p $(dir $(LINT_DB)) target/lint/raw
 	BEHAVIOR_DUCKDB_PATH=$(LINT_DB) BEHAVIOR_RAW_DIR=$(CURDIR)/target/lint/raw \
-		$(BIN)/sqlfluff lint models macros analyses
+		$(BIN)/sqlfluff lint models
 
 dev: $(INSTALLED)
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
