@@ -11,13 +11,16 @@ from orchestration.assets import build_dbt_assets, landing_specs
 from orchestration.assets.translator import model_asset_keys
 from orchestration.checks import build_quality_checks
 from orchestration.jobs import JOBS
+from orchestration.predictive.assets import build_predictive_assets
 from orchestration.project import manifest
 from orchestration.resources import build_resources
 from orchestration.schedules import SCHEDULES
 from orchestration.sensors import SENSORS
 
+DBT_ASSETS = build_dbt_assets()
+
 defs = dg.Definitions(
-    assets=[*landing_specs(), *build_dbt_assets()],
+    assets=[*landing_specs(), *DBT_ASSETS, *build_predictive_assets(DBT_ASSETS)],
     asset_checks=build_quality_checks(model_asset_keys(manifest())),
     jobs=JOBS,
     schedules=SCHEDULES,
