@@ -33,7 +33,8 @@ def build_offline_rows(cfg: GeneratorConfig, profile: Profile, pop: Population, 
     ts = (cfg.start_ms + day * DAY_MS + tod - CHINA_OFFSET_MS).astype(np.int64)
     ok = _before_churn(cfg, pop, person, ts) & (ts >= cfg.start_ms)
     person, ts = person[ok], ts[ok]
-    product = catalog.pick(rng, pop.cat1[person].astype(np.int64), pop.band[person].astype(np.int64))
+    product = catalog.pick(rng, pop.cat1[person].astype(np.int64),
+                           pop.band[person].astype(np.int64))
     qty = 1 + (rng.random(len(person)) < 0.2)
     store = rng.integers(0, len(spec["stores"]), len(person))
     idx = orders.add(person=person, product=product, qty=qty, store=store, ts=ts)

@@ -1,4 +1,4 @@
-"""Smart devices (IoT): heartbeats in short bursts; the first one binds the device to the account."""
+"""Smart devices (IoT): heartbeats in short bursts; the first binds the device to the account."""
 
 from __future__ import annotations
 

@@ -166,7 +166,8 @@ def fixed_to_arrow(buf: np.ndarray, valid: np.ndarray | None = None) -> pa.Array
     return _from_buffers(n, offsets, buf.reshape(-1), valid)
 
 
-def varlen_to_arrow(buf: np.ndarray, lengths: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+def varlen_to_arrow(buf: np.ndarray, lengths: np.ndarray,
+                    valid: np.ndarray | None = None) -> pa.Array:
     """Rows of a (n, w) uint8 block, each cut to its own length, as an Arrow string array."""
     n, w = buf.shape
     keep = np.arange(w)[None, :] < lengths[:, None]
@@ -175,7 +176,8 @@ def varlen_to_arrow(buf: np.ndarray, lengths: np.ndarray, valid: np.ndarray | No
     return _from_buffers(n, offsets, buf[keep], valid)
 
 
-def _from_buffers(n: int, offsets: np.ndarray, data: np.ndarray, valid: np.ndarray | None) -> pa.Array:
+def _from_buffers(n: int, offsets: np.ndarray, data: np.ndarray,
+                  valid: np.ndarray | None) -> pa.Array:
     bitmap = None
     nulls = 0
     if valid is not None:

@@ -102,13 +102,15 @@ def build_identities(cfg: GeneratorConfig, pop: Population) -> Identities:
                       type=pa.string())
     # WeChat ids: 28 characters starting with "o"; the tail is a bijection of the client index
     h = hash64(seed, 15, idx)
-    tail = digits_bytes((idx.astype(np.int64) * 7_654_321 + 13 * seed + 424_242) % 10**9, 9)
+    i64 = idx.astype(np.int64)
+    tail = digits_bytes((i64 * 7_654_321 + 13 * seed + 424_242) % 10**9, 9)
     openid = fixed_to_arrow(concat_bytes("oWx", hex_digits(h, 16), tail), valid=ch == MP)
     h2 = hash64(seed, 16, idx)
-    unionid = fixed_to_arrow(concat_bytes("oUn", hex_digits(h2, 16), tail), valid=ch == MP)
+    tail2 = digits_bytes((i64 * 3_141_593 + 17 * seed + 271_828) % 10**9, 9)
+    unionid = fixed_to_arrow(concat_bytes("oUn", hex_digits(h2, 16), tail2), valid=ch == MP)
     ip_num = pop.c_ip.astype(np.int64)
-    ip = pa.array([f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}" for a in ip_num.tolist()],
-                  type=pa.string())
+    ip = pa.array([f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
+                   for a in ip_num.tolist()], type=pa.string())
     user = fixed_to_arrow(concat_bytes("u_", digits_bytes(pop.account, 7)))
     n_crm = int(pop.in_crm.sum())
     width = max(6, len(str(n_crm)))

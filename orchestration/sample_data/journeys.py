@@ -59,7 +59,7 @@ def _expected_rows(fun: dict) -> float:
 
 
 # rows of the small optional steps (share, coupon, remove, ad, login), per session, on average
-SMALL_STEP_ROWS = 0.12
+SMALL_STEP_ROWS = 0.37
 
 
 def _pick_per_person(rng: np.random.Generator, person: np.ndarray, eligible: np.ndarray,
@@ -93,12 +93,14 @@ def plan_sessions(cfg: GeneratorConfig, profile: Profile, pop: Population, pages
     protected = np.zeros(s, dtype=bool)
     protected[np.r_[0, np.cumsum(counts)[:-1]]] = True
 
-    # when: uniform over the person's window, linearly fading out before a churn date
+    # when: uniform over the person's window
     u = rng.random(s)
     a = pop.arrive[person]
     e = end_p[person]
     is_churner = ~np.isnan(churn[person])
-    t = np.where(is_churner, e - (e - a) * np.sqrt(u), a + u * (e - a))
+    # churners: density falls as (churn - t) ** power, so activity fades out before the date
+    power = profile["segments"]["churn_fade_power"]
+    t = np.where(is_churner, e - (e - a) * u ** (1.0 / (power + 1.0)), a + u * (e - a))
     start = _time_of_day(cfg, rng, act, cfg.start_ms + (t * DAY_MS).astype(np.int64))
 
     # on which of the person's own clients: a primary one most of the time
@@ -165,8 +167,11 @@ def _time_of_day(cfg: GeneratorConfig, rng: np.random.Generator, act: dict,
     hour = rng.choice(24, len(ms), p=hw / hw.sum())
     tod = ((hour + rng.random(len(ms))) * HOUR_MS).astype(np.int64)
     start = local_day * DAY_MS + tod - CHINA_OFFSET_MS
-    start = np.where(start < cfg.start_ms, start + DAY_MS, start)
-    return np.where(start >= cfg.end_ms - HOUR_MS, start - DAY_MS, start)
+    # wrap what the local-day shift pushed outside the window back into it
+    span = cfg.end_ms - cfg.start_ms
+    rel = np.mod(start - cfg.start_ms, span)
+    rel = np.where(rel >= span - HOUR_MS, rel - HOUR_MS, rel)
+    return cfg.start_ms + rel
 
 
 def _traffic(rng: np.random.Generator, profile: Profile, pages: Pages, channel: np.ndarray,
@@ -205,8 +210,10 @@ def _depth(rng: np.random.Generator, profile: Profile, pop: Population, person: 
     for seg, mult in fun["segment_step_multipliers"].items():
         has = pop.segments[seg][person]
         cond[has] *= np.asarray(mult, dtype=float)
-    lift = profile["experiment"]["purchase_lift"]
-    cond[:, 4] *= np.where(pop.variant[person] == 1, 1.0 + lift, 1.0)
+    # the treatment button works after the cart (where exposure happens): checkout and purchase
+    lift = np.where(pop.variant[person] == 1, 1.0 + profile["experiment"]["purchase_lift"], 1.0)
+    cond[:, 3] *= lift
+    cond[:, 4] *= lift
     ok = rng.random(cond.shape) < np.minimum(cond, 0.97)
     depth = np.cumprod(ok, axis=1).sum(axis=1).astype(np.int8)
     # no account, no checkout: grey persons and clients that never log in stop at the cart
@@ -296,6 +303,9 @@ def build_session_rows(cfg: GeneratorConfig, profile: Profile, pop: Population,
     seg = pop.segments
     assert sess.login_rank is not None and rank is not None
 
+    exposed_both, flip_client = _plant_both_variants(cfg, rng, profile, pop, sess)
+    depth = sess.depth
+
     # --- what each session contains --------------------------------------------------------
     browse = sess.browse
     has_search = (depth >= 1) & sess.search
@@ -323,7 +333,8 @@ def build_session_rows(cfg: GeneratorConfig, profile: Profile, pop: Population,
         signup[o[first]] = True
     phone_identify = pop.c_phone_only[client] & (rank == 0)
     exposure_variant = np.where(has_cart, pop.variant[person], -1).astype(np.int8)
-    exposed_both = _plant_both_variants(rng, profile, pop, sess, has_cart, exposure_variant)
+    flip = has_cart & (flip_client[person] == client) & ((lr < 0) | (rank < lr))
+    exposure_variant[flip] = 1 - exposure_variant[flip]
 
     login_size = 2 + signup
     sizes = np.zeros((s, N_BLOCKS), dtype=np.int32)
@@ -521,30 +532,41 @@ def _push_apart(client: np.ndarray, start: np.ndarray, duration: np.ndarray,
     return v + cum + base
 
 
-def _plant_both_variants(rng: np.random.Generator, profile: Profile, pop: Population,
-                         sess: Sessions, has_cart: np.ndarray, variant: np.ndarray) -> np.ndarray:
-    """A few persons see both variants: assigned per anonymous client before they log in."""
+def _plant_both_variants(cfg: GeneratorConfig, rng: np.random.Generator, profile: Profile,
+                         pop: Population, sess: Sessions) -> tuple[np.ndarray, np.ndarray]:
+    """A few persons see both variants: assignment used the anonymous client before login.
+
+    Picks persons with pre-login sessions on two of their clients, makes sure one such session
+    on each reaches the cart, and returns (chosen persons, per person the client whose pre-login
+    exposures show the other variant).
+    """
     assert sess.login_rank is not None and sess.rank is not None
     lr = sess.login_rank[sess.client]
-    pre = has_cart & ~sess.shared & ((lr < 0) | (sess.rank < lr))
+    pre = (~sess.shared & ((lr < 0) | (sess.rank < lr)) & (sess.channel != IOT)
+           & (sess.start < cfg.end_ms - min(1.0, cfg.days / 4) * DAY_MS))
+    flip_client = np.full(pop.n, -1, dtype=np.int64)
     idx = np.flatnonzero(pre)
     if not len(idx):
-        return np.zeros(0, dtype=np.int32)
-    key = np.unique(sess.person[idx].astype(np.int64) * pop.n_clients + sess.client[idx])
-    pairs = np.stack([key // pop.n_clients, key % pop.n_clients], axis=1)
-    n_clients = np.bincount(pairs[:, 0], minlength=pop.n)
-    cands = np.flatnonzero(n_clients >= 2)
-    exposed = np.unique(sess.person[has_cart])
-    k = max(2, round(profile["experiment"]["exposed_both"] * len(exposed)))
-    chosen = np.sort(rng.choice(cands, size=min(k, len(cands)), replace=False))
-    # flip the variant on the pre-login exposures of the second client of each chosen person
-    flip_client = np.full(pop.n, -1, dtype=np.int64)
-    first_seen = np.full(pop.n, -1, dtype=np.int64)
-    for p, c in pairs[np.isin(pairs[:, 0], chosen)]:
-        if first_seen[p] < 0:
-            first_seen[p] = c
-        elif flip_client[p] < 0:
-            flip_client[p] = c
-    flip = pre & (flip_client[sess.person] == sess.client)
-    variant[flip] = 1 - variant[flip]
-    return chosen.astype(np.int32)
+        return np.zeros(0, dtype=np.int32), flip_client
+    n_c = pop.n_clients
+    key, first = np.unique(sess.person[idx].astype(np.int64) * n_c + sess.client[idx],
+                           return_index=True)
+    person, client, first_session = key // n_c, key % n_c, idx[first]
+    per_person = np.bincount(person, minlength=pop.n)
+    cands = np.flatnonzero(per_person >= 2)
+    carts = np.bincount(person[sess.depth[first_session] >= 3], minlength=pop.n)
+    exposed = np.count_nonzero(np.bincount(sess.person[sess.depth >= 3], minlength=pop.n))
+    k = min(len(cands), max(2, round(profile["experiment"]["exposed_both"] * exposed)))
+    # prefer persons who already reach the cart on both clients
+    order = np.lexsort((rng.random(len(cands)), -np.minimum(carts[cands], 2)))
+    chosen = np.sort(cands[order[:k]])
+    pick = np.isin(person, chosen)
+    starts = np.r_[True, person[pick][1:] != person[pick][:-1]]
+    rank_in_person = np.arange(int(pick.sum())) - np.maximum.accumulate(
+        np.where(starts, np.arange(int(pick.sum())), 0))
+    two = rank_in_person < 2
+    bump = first_session[pick][two]
+    sess.depth[bump] = np.maximum(sess.depth[bump], 3)
+    second = rank_in_person == 1
+    flip_client[person[pick][second]] = client[pick][second]
+    return chosen.astype(np.int32), flip_client

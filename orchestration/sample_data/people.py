@@ -1,4 +1,4 @@
-"""Persons (segments, tastes, accounts) and their clients (browsers, app installs, WeChat, devices)."""
+"""Persons (segments, tastes, accounts) and their clients (browsers, apps, WeChat, devices)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,13 @@ DEVICE_PROFILES: dict[int, list[tuple[str, str, str, str, float]]] = {
          "(KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36", "web", 0.38),
         ("desktop", "macOS", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
          "(KHTML, like Gecko) Version/17.5 Safari/605.1.15", "web", 0.14),
-        ("mobile", "iOS", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
-         " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "web", 0.18),
+        ("mobile", "iOS", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+         "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+         "web", 0.18),
         ("mobile", "Android", "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, "
          "like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36", "web", 0.16),
-        ("mobile", "Android", "Mozilla/5.0 (Linux; Android 13; PGT-AN10) AppleWebKit/537.36 (KHTML, "
-         f"like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 {_WX}", "web", 0.09),
+        ("mobile", "Android", "Mozilla/5.0 (Linux; Android 13; PGT-AN10) AppleWebKit/537.36 "
+         f"(KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 {_WX}", "web", 0.09),
         ("tablet", "iPadOS", "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "web", 0.05),
     ],
@@ -45,10 +46,11 @@ DEVICE_PROFILES: dict[int, list[tuple[str, str, str, str, float]]] = {
         ("tablet", "iPadOS", "ShopApp/6.3.1 (iPad; iPadOS 17.5; Scale/2.00)", "ios", 0.08),
     ],
     MP: [
-        ("mobile", "iOS", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
-         f" (KHTML, like Gecko) Mobile/15E148 {_WX} miniProgram", "mp", 0.45),
-        ("mobile", "Android", "Mozilla/5.0 (Linux; Android 14; 22081212C) AppleWebKit/537.36 (KHTML, "
-         f"like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 {_WX} miniProgram", "mp", 0.55),
+        ("mobile", "iOS", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+         f"AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 {_WX} miniProgram", "mp", 0.45),
+        ("mobile", "Android", "Mozilla/5.0 (Linux; Android 14; 22081212C) AppleWebKit/537.36 "
+         f"(KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 {_WX} miniProgram", "mp",
+         0.55),
     ],
     IOT: [("iot", "RTOS", "ShopHome-Speaker/2.4.0 (RTOS)", "iot", 1.0)],
 }
@@ -64,7 +66,6 @@ LIBRARIES = {  # library code -> (name, version)
     "offline": ("pos-uploader", "1.0.4"),
 }
 LIBRARY_CODES = list(LIBRARIES)
-UA_TABLE = sorted({p[2] for ps in DEVICE_PROFILES.values() for p in ps} | {SHARED_TABLET[2]})
 # Chinese carrier / ISP address blocks, so ip addresses look domestic
 IP_PREFIXES = [36, 39, 42, 58, 60, 101, 106, 111, 112, 113, 114, 115, 116, 117, 119, 120, 121,
                123, 125, 139, 171, 175, 180, 182, 183, 202, 211, 218, 220, 221, 222, 223]

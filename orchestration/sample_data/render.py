@@ -140,9 +140,15 @@ def _factorize(key: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def name_variants(name: str) -> list[str]:
     """The normalised name and five ways SDKs and people write it."""
     words = name.split("_")
-    return [name, " ".join(w.capitalize() for w in words),
-            words[0] + "".join(w.capitalize() for w in words[1:]), f" {name} ",
-            name.upper(), "-".join(words)]
+    variants = [name, " ".join(w.capitalize() for w in words),
+                words[0] + "".join(w.capitalize() for w in words[1:]), f" {name} ",
+                name.upper(), "-".join(words)]
+    # one-word names have no camel or kebab form: pad them with stray spaces instead
+    spares = iter([f"{name} ", f" {name.upper()}", f"{name.capitalize()} "])
+    for i in range(1, len(variants)):
+        if variants[i] in variants[:i]:
+            variants[i] = next(spares)
+    return variants
 
 
 class Renderer:

@@ -1,4 +1,5 @@
-"""What real collection does to events: junk ids, sloppy names, late and repeated delivery, bad rows."""
+"""What real collection does to events: junk ids, sloppy names, late and repeated delivery,
+bad rows."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def _received(cfg: GeneratorConfig, profile: Profile, rng: np.random.Generator,
         lo, hi = traps["late_delay_days"]
         delay = ((lo + rng.random(n_sessions) * (hi - lo - 0.05)) * DAY_MS).astype(np.int64)
         first = np.r_[True, s[1:] != s[:-1]]
-        rank = np.arange(len(rows)) - np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+        pos = np.arange(len(rows))
+        rank = pos - np.maximum.accumulate(np.where(first, pos, 0))
         recv[rows] = last[s] + delay[s] + rank * 7
         f["late"][rows] = True
     return recv

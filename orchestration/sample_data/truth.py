@@ -89,7 +89,7 @@ class TruthWriter:
         self.keys = person_keys(pop.n)
         self.good = f["bad"] == 0
 
-    # --- identifiers.csv -------------------------------------------------------------------------
+    # --- identifiers.csv ------------------------------------------------------------------------
     def identifiers(self, crm: CrmResult) -> dict[str, int]:
         pop, ids, f, good = self.pop, self.ids, self.f, self.good
         client = f["client"]
@@ -158,7 +158,7 @@ class TruthWriter:
         counts = pc.value_counts(table.column("identifier_type").combine_chunks()).to_pylist()
         return {d["values"]: d["counts"] for d in sorted(counts, key=lambda d: d["values"])}
 
-    # --- bad_rows.csv ------------------------------------------------------------------------------
+    # --- bad_rows.csv ---------------------------------------------------------------------------
     def bad_rows(self) -> dict[str, int]:
         f = self.f
         rows = np.flatnonzero(f["bad"] > 0)
@@ -177,7 +177,7 @@ class TruthWriter:
         counts = np.bincount(reason, minlength=len(fr.BAD_REASONS))
         return {fr.BAD_REASONS[i]: int(counts[i]) for i in range(1, len(fr.BAD_REASONS))}
 
-    # --- fraud_bursts.csv --------------------------------------------------------------------------
+    # --- fraud_bursts.csv -----------------------------------------------------------------------
     def fraud(self, bursts: Bursts) -> int:
         ids, pop = self.ids, self.pop
         rows = []
@@ -198,7 +198,7 @@ class TruthWriter:
                      "n_events"], rows)
         return len(rows)
 
-    # --- experiment.csv ----------------------------------------------------------------------------
+    # --- experiment.csv -------------------------------------------------------------------------
     def experiment(self) -> dict[str, Any]:
         f, pop, good = self.f, self.pop, self.good
         exp = np.flatnonzero(good & (f["kind"] == fr.T_EXPOSURE))
@@ -241,7 +241,7 @@ class TruthWriter:
             "planted_purchase_lift": self.profile["experiment"]["purchase_lift"],
         }
 
-    # --- event_names.csv ---------------------------------------------------------------------------
+    # --- event_names.csv ------------------------------------------------------------------------
     def event_names(self) -> int:
         f = self.f
         track = self.good & (f["kind"] >= fr.T_SEARCH) & (f["kind"] <= fr.T_HEARTBEAT)
@@ -254,7 +254,7 @@ class TruthWriter:
         _write_rows(self.dir / "event_names.csv", ["raw_event", "event", "events"], rows)
         return sum(r[2] for r in rows if r[0] != r[1])
 
-    # --- persons.csv -------------------------------------------------------------------------------
+    # --- persons.csv ----------------------------------------------------------------------------
     def persons(self, crm: CrmResult, consent: ConsentResult) -> None:
         pop, f, good, act = self.pop, self.f, self.good, self.act
         n = pop.n
@@ -318,7 +318,7 @@ class TruthWriter:
             "erased_by": consent.erased_by,
         }), self.dir / "persons.csv")
 
-    # --- manifest.json -----------------------------------------------------------------------------
+    # --- manifest.json --------------------------------------------------------------------------
     def manifest(self, written: list[WrittenFile], summary: dict[str, Any]) -> Path:
         f, good = self.f, self.good
         per_file = []

@@ -38,7 +38,8 @@ class Dataset:
             return list(csv.DictReader(fh))
 
     def bad(self) -> dict[tuple[str, int], dict[str, str]]:
-        return {(r["source_file"], int(r["line_number"])): r for r in self.truth_rows("bad_rows.csv")}
+        rows = self.truth_rows("bad_rows.csv")
+        return {(r["source_file"], int(r["line_number"])): r for r in rows}
 
     def good(self) -> list[Line]:
         bad = self.bad()

@@ -141,3 +141,12 @@ def test_rerun_replaces_files_of_an_earlier_run(tmp_path: Path) -> None:
     build(tmp_path, events=3000, days=3)
     names = {p.name for p in (tmp_path / "raw" / "events").iterdir()}
     assert len(names) < len({ln.file for ln in ds.lines})
+
+
+def test_one_day_window(tmp_path: Path) -> None:
+    ds = build(tmp_path, events=2000, days=1, fmt="jsonl")
+    start = parse_ts(ds.manifest["window"]["start"])
+    end = parse_ts(ds.manifest["window"]["end"])
+    good = ds.good()
+    assert good and all(start <= parse_ts(ln.record["timestamp"]) < end for ln in good)
+    assert sum(1 for ln in good if parse_ts(ln.record["received_at"]) >= end) < 0.1 * len(good)
