@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.assets import build_dbt_assets, landing_specs
 from orchestration.assets.translator import model_asset_keys
 from orchestration.checks import build_quality_checks
+from orchestration.delivery.dagster_defs import audience_exports, deliver_trigger_actions_job
 from orchestration.jobs import JOBS
 from orchestration.predictive.assets import build_predictive_assets
 from orchestration.project import manifest
@@ -20,9 +21,14 @@ from orchestration.sensors import SENSORS
 DBT_ASSETS = build_dbt_assets()
 
 defs = dg.Definitions(
-    assets=[*landing_specs(), *DBT_ASSETS, *build_predictive_assets(DBT_ASSETS)],
+    assets=[
+        *landing_specs(),
+        *DBT_ASSETS,
+        *build_predictive_assets(DBT_ASSETS),
+        audience_exports,
+    ],
     asset_checks=build_quality_checks(model_asset_keys(manifest())),
-    jobs=JOBS,
+    jobs=[*JOBS, deliver_trigger_actions_job],
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources=build_resources(),

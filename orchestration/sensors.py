@@ -28,8 +28,15 @@ from orchestration.settings import load_settings
 # --- landing sensors ---------------------------------------------------------------------------
 
 # The file types stg_tracking__raw_rows reads; anything else (temp files, .crc) is not a delivery.
-EVENT_FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson", ".ndjson.gz",
-                       ".parquet")
+EVENT_FILE_SUFFIXES = (
+    ".jsonl",
+    ".jsonl.gz",
+    ".json",
+    ".json.gz",
+    ".ndjson",
+    ".ndjson.gz",
+    ".parquet",
+)
 # A file modified more recently than this may still be being written; wait for the next tick.
 SETTLE_SECONDS = 30
 
@@ -78,4 +85,6 @@ def new_landing_events_sensor(context: SensorEvaluationContext) -> SensorResult 
 # --- delivery sensors --------------------------------------------------------------------------
 
 
-SENSORS: list[SensorDefinition] = [new_landing_events_sensor]
+from orchestration.delivery.dagster_defs import trigger_action_delivery_sensor  # noqa: E402
+
+SENSORS: list[SensorDefinition] = [new_landing_events_sensor, trigger_action_delivery_sensor]
