@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,13 @@ from dagster_dbt import DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.settings import REPO_ROOT
+
+# dagster-dbt runs the `dbt` it finds on PATH (its project preparer takes no executable): put
+# this interpreter's environment first, so `make` targets that call .venv/bin/python directly,
+# without activating the venv, run the pinned dbt.
+_VENV_BIN = str(Path(sys.executable).parent)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _VENV_BIN:
+    os.environ["PATH"] = os.pathsep.join([_VENV_BIN, os.environ.get("PATH", "")])
 
 
 def _target_path() -> Path:

@@ -46,10 +46,15 @@
     {{ _redact_text(raw) }}
 {%- endmacro %}
 
+{#- For lines that cannot be parsed: the value of every personal key is masked up to its closing
+    quote or the end of the (possibly truncated) line, whatever the quoting; then any email and any
+    run of 11+ digits left anywhere. -#}
 {% macro _redact_text(raw) -%}
     {{ regexp_replace_all(
         regexp_replace_all(
-            regexp_replace_all(raw, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+', '<email>'),
-            '\\+?[0-9][0-9 ]{8,}[0-9]', '<digits>'),
-        '"(name|ip|user_agent|userAgent)"\\s*:\\s*"[^"]*"', '"\\1": "<redacted>"') }}
+            regexp_replace_all(raw,
+                '(["\\x27]?(phone|mobile|tel|email|name|ip|user_agent|userAgent)["\\x27]?\s*:\s*)(["\\x27][^"\\x27]*(["\\x27]|$)|[^,}]*)',
+                '\\1"<redacted>"'),
+            '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+', '<email>'),
+        '[0-9]{11,}', '<digits>') }}
 {%- endmacro %}
