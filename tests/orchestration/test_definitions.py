@@ -36,7 +36,8 @@ def test_definitions_resolve_jobs_assets_and_checks(defs: dg.Definitions) -> Non
     assert {"gx_events_schema", "gx_quarantine_share", "gx_events_in_tracking_plan"} <= check_names
     assert any(name.startswith("not_null_") for name in check_names), "dbt tests are checks"
     assert {s.name for s in defs.schedules} == {"hourly_warehouse_build", "daily_quality_run"}
-    assert {s.name for s in defs.sensors} == {"new_landing_events"}
+    assert {s.name for s in defs.sensors} == {"new_landing_events", "trigger_action_delivery"}
+    assert "deliver_trigger_actions_job" in jobs
 
 
 def test_landing_folders_are_external_assets_upstream_of_staging(defs: dg.Definitions) -> None:
