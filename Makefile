@@ -20,7 +20,7 @@ run: $(INSTALLED)
 	$(BIN)/python -m orchestration.run
 
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: lint-python lint-sql
 

@@ -44,8 +44,12 @@ def run_dbt(
         command += ["--vars", json.dumps(dbt_vars)]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
+    env = settings.dbt_env()
+    # A selected build runs only the tests whose every parent is selected: a relationships test
+    # from a model outside the selection would otherwise run against a table not built yet.
+    env.setdefault("DBT_INDIRECT_SELECTION", "cautious")
     result = subprocess.run(
-        command, cwd=REPO_ROOT, env=settings.dbt_env(), capture_output=True, text=True, check=False
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
     )
     if not quiet:
         sys.stdout.write(result.stdout)

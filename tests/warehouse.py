@@ -45,10 +45,20 @@ class Warehouse:
             quiet=True,
         )
 
-    def build(self, *select: str, full_refresh: bool = False, dbt_vars: dict | None = None) -> None:
+    def build(
+        self,
+        *select: str,
+        full_refresh: bool = False,
+        dbt_vars: dict | None = None,
+        with_tests: bool = True,
+    ) -> None:
+        """`dbt build` of the selection; without tests when only the models' rows matter (the
+        dbt data and unit tests run on every full build, e.g. the sample_warehouse fixture)."""
         args = ["build"]
         if select:
             args += ["--select", *select]
+        if not with_tests:
+            args += ["--exclude-resource-type", "test", "unit_test"]
         if full_refresh:
             args.append("--full-refresh")
         self.dbt(*args, dbt_vars=dbt_vars)

@@ -76,6 +76,7 @@ def land_crm(wh: Warehouse, rows: list[dict[str, str]], name: str = "customers.c
 
 
 def build_identity(wh: Warehouse, **kwargs: Any) -> None:
+    kwargs.setdefault("with_tests", False)
     wh.build(*IDENTITY_SELECTION, **kwargs)
 
 
