@@ -94,6 +94,10 @@ def _raw_personal_values(raw_dir: Path) -> tuple[set[str], set[str]]:
         ):
             if isinstance(value, str) and len(value.strip()) >= 7:
                 substrings.add(value.strip())
+        ip = context.get("ip")
+        if isinstance(ip, str) and ip.strip().endswith(".0"):
+            # an address ending in .0 equals its own /24 network, which staging keeps on purpose
+            substrings.discard(ip.strip())
         if isinstance(traits.get("name"), str) and traits["name"].strip():
             whole.add(traits["name"].strip())
     crm = raw_dir / "crm_customers"
@@ -113,7 +117,9 @@ def test_no_raw_personal_value_in_any_relation(sample_warehouse: Warehouse) -> N
     assert substrings and whole, "the sample has no personal data to look for"
     # phones also appear as their digits only: look for those too
     substrings |= {re.sub(r"\D", "", v) for v in substrings if "@" not in v and "." not in v}
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(substrings, key=len, reverse=True)))
+    alternatives = "|".join(re.escape(v) for v in sorted(substrings, key=len, reverse=True))
+    # token boundaries: 1.2.3.4 must not match inside 11.2.3.45, nor a phone inside a longer number
+    pattern = re.compile(f"(?<![0-9.])(?:{alternatives})(?![0-9])")
     columns = sample_warehouse.query(
         "select table_schema, table_name, column_name from information_schema.columns "
         "where data_type = 'VARCHAR' and table_catalog = current_database()"
