@@ -94,14 +94,19 @@ def test_fraud_precision_recall_floors(
     """Planted bursts are 200-600 events in ~4 minutes (>= 50 a minute) or >= 8 orders within
     minutes; human sessions on the sample stay under 15 events a minute and 1 order an hour (99.9th
     percentile 12 and 1). So the rules must find every burst, with nothing else: recall 1,
-    rule precision >= 0.9. The forest adds its top 0.1% of eligible sessions (about 4 here), which
-    are unusual but not planted: the combined precision floor is 0.3 (3 bursts / ~10 flags)."""
+    rule precision >= 0.9. The forest's top 0.1% of eligible sessions (about 4 here) count only
+    with a rate past the softer `corroborate` limits (20 events a minute, 2 orders an hour): its
+    outliers with human rates are not flagged, so the combined precision stays >= 0.9 too (it
+    was 0.75 when every forest outlier was flagged)."""
     m = _recorded(predictive_warehouse, "anomaly")
     assert m["planted_bursts"] >= 1
     assert m["recall"] == 1.0
     assert m["rules_recall"] == 1.0
     assert m["rules_precision"] >= 0.9
-    assert m["precision"] >= 0.3
+    assert m["precision"] >= 0.9
+    # the forest did find outliers; the ones it flags are corroborated fraud
+    assert m["forest_outlier_sessions"] > m["forest_flagged_sessions"] >= 1
+    assert m["forest_precision"] >= 0.9
 
 
 def test_score_tables_cover_persons(predictive_warehouse: Warehouse, results: dict[str, RunResult]):
