@@ -3,8 +3,9 @@
 Rules catch what no person does by hand (tens of events a minute from one client, several
 orders an hour); the IsolationForest ranks sessions whose mix of volume, speed, orders and
 coupons is unlike the rest, for what the rules do not name. A session is flagged by any rule or
-when its forest score is in the top `contamination` share; a client is flagged when one of its
-sessions is.
+when its forest score is in the top `contamination` share and it also passes one of the softer
+`corroborate` limits (the same rates at about half the rule limits: a near-miss burst); a forest
+outlier with human rates only is not flagged. A client is flagged when one of its sessions is.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ def score_sessions(events: pd.DataFrame, cfg: dict[str, Any]) -> tuple[pd.DataFr
     s["score"] = np.round(-forest.score_samples(s[FOREST_FEATURES]), 6)
     eligible = s["events"] >= params["min_session_events"]
     threshold = s.loc[eligible, "score"].quantile(1 - params["isolation_forest"]["contamination"])
-    s["forest_flag"] = eligible & (s["score"] >= threshold)
+    s["forest_outlier"] = eligible & (s["score"] >= threshold)
+    corroborated = rule_reasons(s, params["isolation_forest"]["corroborate"]) != ""
+    s["forest_flag"] = s["forest_outlier"] & corroborated
     reasons = rule_reasons(s, params["rules"])
     s["rule_flag"] = reasons != ""
     reasons = reasons.where(
@@ -182,6 +185,7 @@ def train(
         Metric("flagged_sessions", int(s["is_flagged"].sum()), "all"),
         Metric("rule_flagged_sessions", int(s["rule_flag"].sum()), "all"),
         Metric("forest_flagged_sessions", int(s["forest_flag"].sum()), "all"),
+        Metric("forest_outlier_sessions", int(s["forest_outlier"].sum()), "all"),
     ]
     output = ModelOutput(
         MODEL_NAME, TABLE, scores, base + list(metrics or []), as_of=events["event_time"].max()

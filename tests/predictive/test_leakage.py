@@ -70,14 +70,32 @@ def test_an_event_at_the_cutoff_is_the_future():
     )
 
 
-@pytest.mark.parametrize("horizon", [7, 14])
-def test_training_labels_end_before_evaluation(horizon: int):
+@pytest.mark.parametrize(("horizon", "train_horizon"), [(7, None), (14, None), (14, 7)])
+def test_training_labels_end_before_evaluation(horizon: int, train_horizon: int | None):
     as_of = START + pd.Timedelta(days=60)
-    cut = plan_cutoffs(START, as_of, horizon, train_cutoffs=8, step_days=3, min_history_days=1)
+    cut = plan_cutoffs(
+        START, as_of, horizon, train_cutoffs=8, step_days=3, min_history_days=1,
+        train_horizon_days=train_horizon,
+    )  # fmt: skip
     window = pd.Timedelta(days=horizon)
-    assert all(t + window <= cut.evaluate for t in cut.train)
+    train_window = pd.Timedelta(days=train_horizon or horizon)
+    assert len(cut.train) == 8
+    assert max(cut.train) + train_window == cut.evaluate
+    assert all(t + train_window <= cut.evaluate for t in cut.train)
     assert cut.evaluate + window <= as_of == cut.score
     assert all(t - START >= pd.Timedelta(days=1) for t in cut.train)
+
+
+def test_a_shorter_training_horizon_fits_more_cutoffs_in_30_days():
+    """30 days, a 14-day horizon: 14-day training labels leave one cutoff with ~1 day of history
+    (day 2); 7-day ones leave cutoffs on days 9, 7, 5, 3 and 1."""
+    as_of = START + pd.Timedelta(days=30)
+    full = plan_cutoffs(START, as_of, 14, 12, 2, 1)
+    short = plan_cutoffs(START, as_of, 14, 12, 2, 1, train_horizon_days=7)
+    day = pd.Timedelta(days=1)
+    assert full.train == (START + 2 * day,)
+    assert short.train == tuple(START + d * day for d in (9, 7, 5, 3, 1))
+    assert short.evaluate == full.evaluate == START + 16 * day
 
 
 def test_too_short_data_is_refused():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from orchestration.predictive.config import load_config
 from orchestration.predictive.run import MODELS, RunResult, run_model
 from tests.warehouse import Warehouse
 
@@ -38,18 +39,18 @@ def test_metrics_are_recorded(results: dict[str, RunResult], predictive_warehous
         assert recorded == pytest.approx(result.metrics(), abs=1e-6), name
 
 
-# The brief's target. Measured 0.746-0.767 on two builds of this sample (seed 11): not met
-# reliably, so it is reported here without failing the suite; the floor below is enforced.
-@pytest.mark.xfail(strict=False, reason="churn ROC-AUC 0.75 target is borderline on this sample")
 def test_churn_meets_auc_target(results: dict[str, RunResult], predictive_warehouse: Warehouse):
-    assert _recorded(predictive_warehouse, "churn")["roc_auc"] >= 0.75
-
-
-def test_churn_beats_floor(results: dict[str, RunResult], predictive_warehouse: Warehouse):
+    """The issue's target, ROC-AUC >= 0.75 on a 14-day horizon. Measured 0.764 on this fixture
+    (seed 11), 0.789 and 0.765 on seeds 12 and 13, 0.791 on the 30-day `make run` sample."""
     metrics = _recorded(predictive_warehouse, "churn")
-    assert metrics["roc_auc"] >= 0.72
+    assert metrics["roc_auc"] >= 0.75
     # PR-AUC above the base rate: the ranking is better than chance on the positive class too
     assert metrics["pr_auc"] > metrics["eval_positive_rate"]
+    # evaluated on the full horizon, trained on the shorter one
+    assert metrics["horizon_days"] == 14 and metrics["train_horizon_days"] == 7
+    # the model sees the configured features only
+    features = load_config()["classifiers"]["churn"]["features"]
+    assert set(results["churn"].importance) == set(features)
 
 
 def test_churn_time_split_has_no_overlap(results: dict[str, RunResult]):
@@ -93,14 +94,19 @@ def test_fraud_precision_recall_floors(
     """Planted bursts are 200-600 events in ~4 minutes (>= 50 a minute) or >= 8 orders within
     minutes; human sessions on the sample stay under 15 events a minute and 1 order an hour (99.9th
     percentile 12 and 1). So the rules must find every burst, with nothing else: recall 1,
-    rule precision >= 0.9. The forest adds its top 0.1% of eligible sessions (about 4 here), which
-    are unusual but not planted: the combined precision floor is 0.3 (3 bursts / ~10 flags)."""
+    rule precision >= 0.9. The forest's top 0.1% of eligible sessions (about 4 here) count only
+    with a rate past the softer `corroborate` limits (20 events a minute, 2 orders an hour): its
+    outliers with human rates are not flagged, so the combined precision stays >= 0.9 too (it
+    was 0.75 when every forest outlier was flagged)."""
     m = _recorded(predictive_warehouse, "anomaly")
     assert m["planted_bursts"] >= 1
     assert m["recall"] == 1.0
     assert m["rules_recall"] == 1.0
     assert m["rules_precision"] >= 0.9
-    assert m["precision"] >= 0.3
+    assert m["precision"] >= 0.9
+    # the forest did find outliers; the ones it flags are corroborated fraud
+    assert m["forest_outlier_sessions"] > m["forest_flagged_sessions"] >= 1
+    assert m["forest_precision"] >= 0.9
 
 
 def test_score_tables_cover_persons(predictive_warehouse: Warehouse, results: dict[str, RunResult]):
