@@ -28,6 +28,12 @@ _VENV_BIN = str(Path(sys.executable).parent)
 if os.environ.get("PATH", "").split(os.pathsep)[0] != _VENV_BIN:
     os.environ["PATH"] = os.pathsep.join([_VENV_BIN, os.environ.get("PATH", "")])
 
+# Each layer op builds its folder selection. dbt's default (eager) indirect selection would also
+# run a test of a later layer that merely touches a selected model (a relationships test from
+# dim_person_profile to dim_persons, run by the identity op before the profile exists);
+# `buildable` runs a test once all its parents are selected or upstream of the selection.
+os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+
 
 def _target_path() -> Path:
     return Path(os.environ.get("DBT_TARGET_PATH", "target"))

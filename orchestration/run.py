@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings()
     ensure_sample_data(settings, args.events, args.days, args.seed)
+    # DuckDB creates the file but not its folder (absent on a fresh clone).
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     result = run_pipeline(settings)
     print(f"Dagster job {JOB_NAME} finished in {time.monotonic() - started:.1f}s")
