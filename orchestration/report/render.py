@@ -295,11 +295,16 @@ def models(data: ReportData) -> str:
     if frame.empty:
         return _section("models", "Predictive model metrics",
                         _none_note("trained model (the predictive assets run in the Dagster job)"))
-    wide = frame.pivot_table(index=["model_name", "dataset"], columns="metric", values="value",
-                             aggfunc="first").reset_index()
-    trained = frame.groupby("model_name")["trained_at"].max().astype(str).to_dict()
-    wide.insert(2, "trained_at", wide["model_name"].map(trained))
-    return _section("models", "Predictive model metrics", _table(wide))
+    rows = []
+    for (model, dataset), group in frame.groupby(["model_name", "dataset"], sort=True,
+                                                 dropna=False):
+        metrics = " · ".join(f"{m} {v:,.4g}" for m, v in zip(group["metric"], group["value"],
+                                                              strict=True))
+        rows.append({"model_name": model, "dataset": dataset,
+                     "trained_at": str(group["trained_at"].max())[:19], "metrics": metrics})
+    table = _table(pd.DataFrame(rows)).replace("<td>", "<td style='text-align:left'>")
+    note = "<p class='note'>The latest training of each model (ml.ml_model_metrics).</p>"
+    return _section("models", "Predictive model metrics", note + table)
 
 
 def render(data: ReportData, warehouse_label: str) -> str:
