@@ -1,5 +1,5 @@
 """The MetricFlow semantic layer answers from the warehouse: `mf query` (a subprocess, as a user
-runs it) on a copy of the sample warehouse, compared with values computed here from fct_events,
+runs it) on the sample warehouse (read-only), compared with values computed here from fct_events,
 fct_sessions and the marts that compute the same numbers another way."""
 
 from __future__ import annotations
@@ -35,16 +35,14 @@ QUERIES = {
 def mf_results(sample_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
                ) -> dict[str, pd.DataFrame]:
     """Run the queries in parallel in a project dir that mirrors the repo, with the sample
-    build's semantic manifest, on a copy of its warehouse (same file name: same catalog)."""
+    build's semantic manifest, on its warehouse opened read-only (profile target `readonly`)."""
     root = tmp_path_factory.mktemp("mf")
     project = root / "project"
     (project / "target").mkdir(parents=True)
     for entry in PROJECT_ENTRIES:
         (project / entry).symlink_to(REPO_ROOT / entry)
     shutil.copy(sample_warehouse.root / "target" / "semantic_manifest.json", project / "target")
-    db = root / sample_warehouse.settings.duckdb_path.name
-    shutil.copy(sample_warehouse.settings.duckdb_path, db)
-    env = {**os.environ, **sample_warehouse.settings.dbt_env(), "BEHAVIOR_DUCKDB_PATH": str(db),
+    env = {**os.environ, **sample_warehouse.settings.dbt_env(), "DBT_TARGET": "readonly",
            "DBT_PROJECT_DIR": str(project), "DBT_PROFILES_DIR": str(project)}
     env.pop("DBT_TARGET_PATH", None)
     procs = {
