@@ -14,18 +14,21 @@ from orchestration.delivery.dagster_defs import audience_exports, deliver_trigge
 from orchestration.jobs import JOBS
 from orchestration.predictive.assets import build_predictive_assets
 from orchestration.project import manifest
+from orchestration.report.assets import build_report_asset
 from orchestration.resources import build_resources
 from orchestration.schedules import SCHEDULES
 from orchestration.sensors import SENSORS
 
 DBT_ASSETS = build_dbt_assets()
+PREDICTIVE_ASSETS = build_predictive_assets(DBT_ASSETS)
 
 defs = dg.Definitions(
     assets=[
         *landing_specs(),
         *DBT_ASSETS,
-        *build_predictive_assets(DBT_ASSETS),
+        *PREDICTIVE_ASSETS,
         audience_exports,
+        build_report_asset(DBT_ASSETS, PREDICTIVE_ASSETS),
     ],
     asset_checks=build_quality_checks(model_asset_keys(manifest())),
     jobs=[*JOBS, deliver_trigger_actions_job],

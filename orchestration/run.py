@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from orchestration.report import report_path
 from orchestration.settings import Settings, load_settings
 from orchestration.summary import render_check_results, render_summary
 
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     if settings.duckdb_path.exists():
         print(render_summary(settings, target_dir))
     print(render_check_results(check_results(result)))
+    if report_path().exists():
+        print(f"Report: {report_path()}  (open it in a browser; works offline)")
     if not result.success:
         for error in errors:
             print(error[-4000:], file=sys.stderr)

@@ -14,7 +14,7 @@ import yaml
 from orchestration.settings import REPO_ROOT
 
 GROUPS = {"landing", "staging", "identity", "sessions", "analysis", "activation", "marketing",
-          "predictive", "quality"}
+          "predictive", "quality", "reports"}
 
 
 def test_definitions_import_on_a_fresh_clone(fresh_import, dbt_target: Path) -> None:
@@ -38,6 +38,9 @@ def test_definitions_resolve_jobs_assets_and_checks(defs: dg.Definitions) -> Non
     assert {s.name for s in defs.schedules} == {"hourly_warehouse_build", "daily_quality_run"}
     assert {s.name for s in defs.sensors} == {"new_landing_events", "trigger_action_delivery"}
     assert "deliver_trigger_actions_job" in jobs
+    report = graph.get(dg.AssetKey(["reports", "behavior_report"]))
+    assert dg.AssetKey(["ml", "ml_anomaly_scores"]) in report.parent_keys
+    assert any(key.path[-1] == "fct_events" for key in report.parent_keys)
 
 
 def test_landing_folders_are_external_assets_upstream_of_staging(defs: dg.Definitions) -> None:

@@ -1,0 +1,5 @@
+import sys
+
+from orchestration.report.build import main
+
+sys.exit(main())
