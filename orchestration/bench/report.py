@@ -104,6 +104,16 @@ def render_markdown(result: dict) -> str:
         f"{m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}, chdb {m['chdb']}; commit "
         f"`{result['commit']}`; memory_limit {result['memory_limit']}.",
     ]
+    gen = steps.get("generate", {}).get("extra", {})
+    if "lines_first_load" in gen:
+        lines += [
+            "",
+            f"Landing: {gen['lines_first_load']:,} lines in {gen['files_first_load']} files "
+            f"({gen['bytes_first_load'] / 2**20:,.0f} MiB) for the floor and the full build; the "
+            f"incremental run lands the last day, {gen['last_day']}, and the late deliveries "
+            f"after it: {gen['lines_last_day']:,} lines in {gen['files_last_day']} files "
+            f"({100 * gen['lines_last_day'] / gen['lines']:.1f} % of all lines).",
+        ]
     if not result.get("complete", True):
         lines += ["", f"**Partial result**: the run was stopped after {', '.join(steps)}."]
     if result.get("note"):
@@ -177,25 +187,36 @@ def render_markdown(result: dict) -> str:
             + (f"; **failed: {', '.join(extra['failed'])}**" if extra["failed"] else "")
             + "):",
             "",
-            "| model | seconds | share of node time | rows |",
-            "| --- | ---: | ---: | ---: |",
+            "| model | materialized | seconds | share of node time |",
+            "| --- | --- | ---: | ---: |",
         ]
         lines += [
-            f"| {n['name']} | {n['seconds']:.1f} | {100 * n['seconds'] / total:.0f} % | "
-            f"{'' if n['rows'] is None else format(n['rows'], ',')} |"
+            f"| {n['name']} | {n.get('materialized') or n['type']} | {n['seconds']:.1f} | "
+            f"{100 * n['seconds'] / total:.0f} % |"
             for n in top
         ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Re-render the Markdown report of a result: python -m orchestration.bench.report FILE.json"""
+    """Re-render a result's Markdown report, optionally re-reading the dbt figures first:
+    python -m orchestration.bench.report FILE.json [--work-dir bench/work/events_<N>]"""
+    import argparse  # noqa: PLC0415
     import json  # noqa: PLC0415
-    import sys  # noqa: PLC0415
 
-    for name in argv if argv is not None else sys.argv[1:]:
-        path = Path(name)
-        path.with_suffix(".md").write_text(render_markdown(json.loads(path.read_text())))
+    from orchestration.bench.steps import refresh_dbt_figures  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("result", type=Path)
+    parser.add_argument("--work-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    result = json.loads(args.result.read_text())
+    if args.work_dir is not None:
+        refresh_dbt_figures(result, args.work_dir)
+        result["ratios"] = ratios(result["steps"])
+        result["targets"] = check_targets(result, load_targets())
+        args.result.write_text(json.dumps(result, indent=2) + "\n")
+    args.result.with_suffix(".md").write_text(render_markdown(result))
     return 0
 
 
