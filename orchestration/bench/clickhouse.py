@@ -150,8 +150,9 @@ def run(warehouse: Path, parquet: Path, funnel_name: str, retention_name: str) -
             "steps": funnel["steps"],
             "window_hours": funnel.get("conversion_window_hours", 24),
             "clickhouse_s": round(funnel_s, 3),
-            "ours_persons": our_funnel,
-            "clickhouse_persons": ch_funnel,
+            # step number (as text, as in the JSON result) -> persons who reached it
+            "ours_persons": {str(k): v for k, v in our_funnel.items()},
+            "clickhouse_persons": {str(k): v for k, v in ch_funnel.items()},
             **compare({str(k): v for k, v in our_funnel.items()},
                       {str(k): v for k, v in ch_funnel.items()}),
         },

@@ -115,7 +115,8 @@ def render_markdown(result: dict) -> str:
             f"({100 * gen['lines_last_day'] / gen['lines']:.1f} % of all lines).",
         ]
     if not result.get("complete", True):
-        lines += ["", f"**Partial result**: the run was stopped after {', '.join(steps)}."]
+        lines += ["", "**Partial result**: only these steps had finished when this was "
+                      f"written: {', '.join(steps)}."]
     if result.get("note"):
         lines += ["", f"Note: {result['note']}"]
     lines += [
@@ -173,6 +174,24 @@ def render_markdown(result: dict) -> str:
             f"{rt['clickhouse_s']:.2f} s: {rt['compared']} cohort/period figures "
             f"**{'agree' if rt['agree'] else 'differ: ' + ', '.join(rt['differing'])}**.",
         ]
+    running = result.get("in_progress")
+    if running:
+        done = sorted(running["nodes"], key=lambda n: -n["seconds"])
+        lines += [
+            "",
+            f"Step `{running['step']}` was still running when this was written: "
+            f"{running['finished_nodes']} of {running['total_nodes']} dbt nodes done by "
+            f"{running['last_log_clock']} UTC (from its log). Node seconds so far: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in sorted(running["seconds_by_type"].items()))
+            + ". Slowest so far:",
+            "",
+            "| node | materialized | seconds |",
+            "| --- | --- | ---: |",
+        ]
+        lines += [
+            f"| {n['name']} | {n.get('materialized') or n['type']} | {n['seconds']:.1f} |"
+            for n in done[:12]
+        ]
     for step, title in (("full_build", "full build"), ("incremental", "incremental run")):
         top = slowest(result, step, 12 if step == "full_build" else 8)
         if not top:
@@ -209,8 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("result", type=Path)
     parser.add_argument("--work-dir", type=Path, default=None)
+    parser.add_argument("--in-progress", default=None, metavar="STEP",
+                        help="add what the still-running dbt STEP has finished (its log in "
+                             "--work-dir/logs/STEP.log)")
     args = parser.parse_args(argv)
     result = json.loads(args.result.read_text())
+    if args.in_progress:
+        from orchestration.bench.steps import dbt_log_nodes  # noqa: PLC0415
+
+        log = args.work_dir / "logs" / f"{args.in_progress}.log"
+        result["in_progress"] = {"step": args.in_progress, **dbt_log_nodes(log)}
+        args.work_dir = None  # the finished steps' figures stay as they are
     if args.work_dir is not None:
         refresh_dbt_figures(result, args.work_dir)
         result["ratios"] = ratios(result["steps"])

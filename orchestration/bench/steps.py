@@ -12,6 +12,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -305,6 +306,36 @@ def funnel_seconds(extra: dict) -> dict:
             sum(seconds[n] for n in ordered if n != "int_analysis__funnel_events"), 3
         ),
     }
+
+
+_LOG_NODE = re.compile(
+    r"^(?P<clock>\d\d:\d\d:\d\d)\s+\d+ of (?P<total>\d+) (?:OK created sql (?P<mat>\w+) model "
+    r"[\w]+\.(?P<model>\w+)|PASS (?P<test>\w+)|FAIL \d+ (?P<failed>\w+)).*in (?P<s>[\d.]+)s\]"
+)
+
+
+def dbt_log_nodes(log_path: Path) -> dict:
+    """The nodes a dbt invocation has finished so far, from its console log (for a step that is
+    still running when the results are written: run_results.json only appears at the end)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log_path.read_text(errors="replace"))
+    nodes, total, clock = [], None, None
+    for line in text.splitlines():
+        match = _LOG_NODE.match(line)
+        if not match:
+            continue
+        total, clock = int(match["total"]), match["clock"]
+        name = match["model"] or match["test"] or match["failed"]
+        nodes.append({
+            "name": name, "type": "model" if match["model"] else "test",
+            "status": "fail" if match["failed"] else "success",
+            "materialized": match["mat"], "seconds": float(match["s"]),
+        })
+    by_type: dict[str, float] = {}
+    for n in nodes:
+        key = f"model ({n['materialized']})" if n["materialized"] else n["type"]
+        by_type[key] = round(by_type.get(key, 0.0) + n["seconds"], 3)
+    return {"finished_nodes": len(nodes), "total_nodes": total, "last_log_clock": clock,
+            "seconds_by_type": by_type, "nodes": nodes}
 
 
 def refresh_dbt_figures(result: dict, work_dir: Path) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.bench import clickhouse, report
+from orchestration.bench import clickhouse, report, steps
 from orchestration.settings import REPO_ROOT
 
 
@@ -88,3 +88,23 @@ def test_size_label() -> None:
     assert [report.size_label(n) for n in (20_000, 1_000_000, 10_000_000, 12_345)] == [
         "20k", "1M", "10M", "12345"
     ]
+
+
+def test_dbt_log_nodes_reads_finished_nodes(tmp_path: Path) -> None:
+    log = tmp_path / "full_build.log"
+    log.write_text(
+        "\x1b[0m13:50:01  1 of 5 START sql table model staging.a ........ [RUN]\n"
+        "\x1b[0m13:50:03  1 of 5 OK created sql table model staging.a ........ "
+        "[\x1b[32mOK\x1b[0m in 2.50s]\n"
+        "13:50:04  2 of 5 PASS not_null_a_id ........ [PASS in 0.25s]\n"
+        "13:50:09  3 of 5 OK created sql incremental model intermediate.b .. [OK in 5.00s]\n"
+        "13:50:10  4 of 5 FAIL 3 unique_b_id ........ [FAIL 3 in 1.00s]\n"
+    )
+    got = steps.dbt_log_nodes(log)
+    assert (got["finished_nodes"], got["total_nodes"], got["last_log_clock"]) == (4, 5, "13:50:10")
+    assert [(n["name"], n["status"]) for n in got["nodes"]] == [
+        ("a", "success"), ("not_null_a_id", "success"), ("b", "success"), ("unique_b_id", "fail")
+    ]
+    assert got["seconds_by_type"] == {
+        "model (table)": 2.5, "test": 1.25, "model (incremental)": 5.0
+    }
