@@ -81,6 +81,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="DuckDB threads of the floor (dbt's DuckDB uses every core)")
     parser.add_argument("--note", default="",
                         help="a sentence for the report (e.g. what else ran on the machine)")
+    parser.add_argument("--resume", action="store_true",
+                        help="carry the steps not listed in --steps over from the existing "
+                             "result (events_<N>.json) and reuse the work folder's landing "
+                             "files: e.g. --resume --steps full_build,funnel,clickhouse,"
+                             "incremental after a stopped run")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work folder (landing files, warehouse) afterwards")
     return parser.parse_args(argv)
@@ -126,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"unknown steps {sorted(unknown)}; known: {', '.join(STEPS)}")
     steps = tuple(s for s in STEPS if s in steps)
-    if "generate" not in steps:
-        raise SystemExit("every run starts with the generate step")
+    if "generate" not in steps and not args.resume:
+        raise SystemExit("every run starts with the generate step (or give --resume)")
     label = report.size_label(args.events)
     work_dir = (args.work_dir or REPO_ROOT / "bench" / "work" / f"events_{label}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -141,10 +146,23 @@ def main(argv: list[str] | None = None) -> int:
     measured: dict[str, dict] = {}
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stem = args.results_dir / f"events_{label}"
-    for step in steps:
+    carried: dict[str, dict] = {}
+    if args.resume:
+        earlier = json.loads(stem.with_suffix(".json").read_text())["steps"]
+        carried = {s: m for s, m in earlier.items() if s not in steps}
+        if "generate" not in steps and "generate" not in carried:
+            raise SystemExit(f"--resume: {stem}.json has no generate step to carry over")
+    for step in STEPS:
+        if step in carried:
+            measured[step] = carried[step]
+            continue
+        if step not in steps:
+            continue
         measured[step] = RUNNERS[step](cfg).to_json()
         # written after every step, so a long run that is stopped still leaves its figures
         markdown = write_results(args, stem, started, measured, targets, done=step == steps[-1])
+        if carried:
+            print(f"[bench] carried over from the earlier run: {', '.join(carried)}", flush=True)
     print(markdown)
     print(f"[bench] results: {stem}.json, {stem}.md")
     if not args.keep:
