@@ -13,6 +13,7 @@ from orchestration.checks import build_quality_checks
 from orchestration.delivery.dagster_defs import audience_exports, deliver_trigger_actions_job
 from orchestration.jobs import JOBS
 from orchestration.predictive.assets import build_predictive_assets
+from orchestration.privacy.dagster_defs import build_privacy_assets
 from orchestration.project import manifest
 from orchestration.resources import build_resources
 from orchestration.schedules import SCHEDULES
@@ -26,6 +27,7 @@ defs = dg.Definitions(
         *DBT_ASSETS,
         *build_predictive_assets(DBT_ASSETS),
         audience_exports,
+        *build_privacy_assets(DBT_ASSETS),
     ],
     asset_checks=build_quality_checks(model_asset_keys(manifest())),
     jobs=[*JOBS, deliver_trigger_actions_job],

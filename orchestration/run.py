@@ -138,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if settings.uses_development_salt:
+        print(
+            "WARNING: BEHAVIOR_PII_SALT is not set: personal data will be hashed with the "
+            "development salt (fine for the sample data, not for real data).",
+            file=sys.stderr,
+        )
     ensure_sample_data(settings, args.events, args.days, args.seed)
     started = time.monotonic()
     result = run_pipeline(settings)

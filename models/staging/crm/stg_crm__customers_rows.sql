@@ -30,14 +30,30 @@ typed as (
     from crm_rows
 ),
 
-final as (
+validated as (
     select
         *,
         case
+            when {{ erasure_match(['crm_customer_id', 'user_id', 'phone_hash', 'email_hash'], 'select subject_hash from ' ~ ref('audit_erased_subjects')) }}
+                then 'erased_subject'
             when crm_customer_id is null then 'missing_customer_id'
             when has_updated_at and updated_at is null then 'invalid_timestamp'
         end as reject_reason
     from typed
+),
+
+final as (
+    -- a customer who was erased keeps nothing but the file and line of its row
+    {%- set personal = ['crm_customer_id', 'user_id', 'phone_hash', 'email_hash', 'name_hash', 'member_level', 'crm_tags', 'created_at', 'updated_at'] %}
+    select
+        {%- for column in personal %}
+        case when reject_reason is distinct from 'erased_subject' then {{ column }} end as {{ column }},
+        {%- endfor %}
+        has_updated_at,
+        _source_file,
+        _line_number,
+        reject_reason
+    from validated
 )
 
 select * from final
