@@ -133,7 +133,9 @@
     {%- set blanked = columns | reject('in', keep) | list -%}
     {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
     {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
-    {%- if subjects is not none and purge_log is not none -%}
+    {%- set any_subjects = subjects is not none and purge_log is not none
+        and (_scalar('select count(*) from ' ~ subjects) or 0) > 0 -%}
+    {%- if any_subjects -%}
         {%- set pending = erasure_pending_requests(subjects, purge_log, this) -%}
         {%- if pending | length > 0 -%}
             {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'tombstoned')) -%}

@@ -1,8 +1,6 @@
 """The erasure purge of the Python-written stores as a Dagster asset, after dbt, the predictive
 assets and the exports (orchestration/privacy/purge.py)."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 import dagster as dg
