@@ -62,6 +62,11 @@ def layer_group(props: Mapping[str, Any]) -> str:
     return AREA_GROUPS.get(top, "analysis")
 
 
+# Models a file-reading staging model may depend on without reading its rows from them (the
+# erasure suppression list filters what staging loads: docs/privacy.md).
+FILTER_MODELS = frozenset({"audit_erased_subjects"})
+
+
 def landing_key(table: str) -> AssetKey:
     return AssetKey([LANDING_SOURCE, table])
 
@@ -71,6 +76,7 @@ def landing_table_read_by(props: Mapping[str, Any]) -> str | None:
     folders = list(props["fqn"][1:-1])
     reads_models = any(
         dep.startswith(("model.", "seed.", "snapshot."))
+        and dep.rsplit(".", 1)[-1] not in FILTER_MODELS
         for dep in props.get("depends_on", {}).get("nodes", [])
     )
     if props["resource_type"] != "model" or reads_models or folders[:1] != ["staging"]:
