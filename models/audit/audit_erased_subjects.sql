@@ -39,13 +39,12 @@ erase_requests as (
     where
         reject_reason is null
         and action = 'erase'
-        {%- if identity_map is none %}
-            -- no identity map yet (first build): the request waits for the next run
-            and false
-        {%- endif %}
-        {%- if is_incremental() %}
-            and consent_request_id not in (select processed.erasure_request_id from {{ this }} as processed)
-        {%- endif %}
+        -- no identity map yet (first build): the request waits for the next run
+        and {{ 'false' if identity_map is none else 'true' }}
+        -- requests processed by an earlier run are done
+        and consent_request_id not in (
+            {{ 'select processed.erasure_request_id from ' ~ this ~ ' as processed' if is_incremental() else "select ''" }}
+        )
 ),
 
 named_identifiers as (

@@ -63,7 +63,21 @@ consent_changes as (
         and not {{ erasure_hash('consent_rows.identifier_value') }} in (
             select erased_subjects.subject_hash from erased_subjects
         )
-    group by 1, 2, 3, 4, 5, 6
+    group by
+        consent_rows.consent_request_id,
+        consent_rows.action,
+        consent_rows.purpose,
+        consent_rows.identifier_type,
+        consent_rows.identifier_value,
+        consent_rows.requested_at
+),
+
+purged_per_request as (
+    select
+        erasure_request_id,
+        sum(rows_touched) as rows_touched
+    from purge_log
+    group by erasure_request_id
 ),
 
 erasures as (
@@ -83,13 +97,7 @@ erasures as (
     from erased_subjects
     inner join consent_rows
         on erased_subjects.erasure_request_id = consent_rows.consent_request_id
-    left join (
-        select
-            erasure_request_id,
-            sum(rows_touched) as rows_touched
-        from purge_log
-        group by erasure_request_id
-    ) as purged
+    left join purged_per_request as purged
         on erased_subjects.erasure_request_id = purged.erasure_request_id
     group by erased_subjects.erasure_request_id
 ),
