@@ -13,6 +13,7 @@ from orchestration.checks import build_quality_checks
 from orchestration.delivery.dagster_defs import audience_exports, deliver_trigger_actions_job
 from orchestration.jobs import JOBS
 from orchestration.predictive.assets import build_predictive_assets
+from orchestration.privacy.dagster_defs import build_privacy_assets
 from orchestration.project import manifest
 from orchestration.report.assets import build_report_asset
 from orchestration.resources import build_resources
@@ -28,6 +29,7 @@ defs = dg.Definitions(
         *DBT_ASSETS,
         *PREDICTIVE_ASSETS,
         audience_exports,
+        *build_privacy_assets(DBT_ASSETS),
         build_report_asset(DBT_ASSETS, PREDICTIVE_ASSETS),
     ],
     asset_checks=build_quality_checks(model_asset_keys(manifest())),

@@ -139,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if settings.uses_development_salt:
+        print(
+            "WARNING: BEHAVIOR_PII_SALT is not set: personal data will be hashed with the "
+            "development salt (fine for the sample data, not for real data).",
+            file=sys.stderr,
+        )
     ensure_sample_data(settings, args.events, args.days, args.seed)
     # DuckDB creates the file but not its folder (absent on a fresh clone).
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key=['source_file', 'line_number'],
         on_schema_change='fail',
+        post_hook="{{ privacy_purge_tombstoned('source_file', 'line_number', ['expired']) }}",
     )
 }}
 
@@ -15,7 +16,20 @@ with
 raw_rows as (
     select * from {{ ref('stg_tracking__raw_rows') }}
     {% if is_incremental() %}
-        where _loaded_at > (select coalesce(max(quarantined_at), cast('1900-01-01' as timestamp)) from {{ this }})
+        where
+            _loaded_at > (select coalesce(max(quarantined_at), cast('1900-01-01' as timestamp)) from {{ this }})
+            -- raw rows of earlier loads that an erasure turned into tombstones replace whatever
+            -- this table held for them (delete+insert on file and line)
+            or (
+                reject_reason = 'erased_subject'
+                and not exists (
+                    select 1 from {{ this }} as done
+                    where
+                        done.source_file = _source_file
+                        and done.line_number = _line_number
+                        and done.reason = 'erased_subject'
+                )
+            )
     {% endif %}
 ),
 

@@ -33,6 +33,7 @@ AREA_GROUPS: dict[str, str] = {
     "marketing": "marketing",
     "predictive": "predictive",
     "ml": "predictive",
+    "privacy": "quality",
 }
 
 # Staging folders whose root models read landing files directly (through macros, not source()),
@@ -61,6 +62,11 @@ def layer_group(props: Mapping[str, Any]) -> str:
     return AREA_GROUPS.get(top, "analysis")
 
 
+# Models a file-reading staging model may depend on without reading its rows from them (the
+# erasure suppression list filters what staging loads: docs/privacy.md).
+FILTER_MODELS = frozenset({"audit_erased_subjects"})
+
+
 def landing_key(table: str) -> AssetKey:
     return AssetKey([LANDING_SOURCE, table])
 
@@ -70,11 +76,26 @@ def landing_table_read_by(props: Mapping[str, Any]) -> str | None:
     folders = list(props["fqn"][1:-1])
     reads_models = any(
         dep.startswith(("model.", "seed.", "snapshot."))
+        and dep.rsplit(".", 1)[-1] not in FILTER_MODELS
         for dep in props.get("depends_on", {}).get("nodes", [])
     )
     if props["resource_type"] != "model" or reads_models or folders[:1] != ["staging"]:
         return None
     return STAGING_FOLDER_LANDING.get(folders[1]) if len(folders) > 1 else None
+
+
+def _landing_table_via_ephemeral(
+    manifest: Mapping[str, Any], props: Mapping[str, Any]
+) -> str | None:
+    """The landing table read by an ephemeral staging model this model selects from (ephemeral
+    models are not assets, so their landing edge moves to the models that read them)."""
+    for dep in props.get("depends_on", {}).get("nodes", []):
+        parent = manifest["nodes"].get(dep)
+        if parent and parent.get("config", {}).get("materialized") == "ephemeral":
+            table = landing_table_read_by(parent)
+            if table is not None:
+                return table
+    return None
 
 
 class BehaviorDbtTranslator(DagsterDbtTranslator):
@@ -88,7 +109,7 @@ class BehaviorDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         spec = spec.replace_attributes(group_name=layer_group(props))
-        table = landing_table_read_by(props)
+        table = landing_table_read_by(props) or _landing_table_via_ephemeral(manifest, props)
         if table is not None and landing_key(table) not in {dep.asset_key for dep in spec.deps}:
             spec = spec.replace_attributes(deps=[*spec.deps, AssetDep(landing_key(table))])
         return spec

@@ -11,6 +11,7 @@ with
 events as (
     select * from {{ ref('fct_events') }}
     where person_id is not null
+        and {{ analytics_consent_filter('person_id') }}
 ),
 
 matched as (

@@ -7,10 +7,12 @@ with
 events as (
     select * from {{ ref('fct_events') }}
     where session_id is not null
+        and {{ analytics_consent_filter('person_id') }}
 ),
 
 sessions as (
     select * from {{ ref('fct_sessions') }}
+    where {{ analytics_consent_filter('person_id') }}
 ),
 
 itemized as (

@@ -6,10 +6,12 @@ with
 
 sessions as (
     select * from {{ ref('fct_sessions') }}
+    where {{ analytics_consent_filter('person_id') }}
 ),
 
 events as (
     select * from {{ ref('fct_events') }}
+    where {{ analytics_consent_filter('person_id') }}
 ),
 
 session_touches as (

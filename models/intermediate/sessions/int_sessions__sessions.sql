@@ -10,6 +10,7 @@
         unique_key='client_key',
         client_window_column='session_start',
         on_schema_change='fail',
+        post_hook=["{{ privacy_purge_erased() }}", "{{ privacy_purge_expired('session_end') }}"],
     )
 }}
 

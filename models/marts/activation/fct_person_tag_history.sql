@@ -7,7 +7,8 @@
     incremental_strategy='delete+insert',
     unique_key='tag_interval_id',
     full_refresh=false,
-    on_schema_change='append_new_columns'
+    on_schema_change='append_new_columns',
+    post_hook="{{ privacy_purge_erased() }}"
 ) }}
 
 with

@@ -7,7 +7,8 @@
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=false,
-    on_schema_change='append_new_columns'
+    on_schema_change='append_new_columns',
+    post_hook="{{ privacy_purge_erased() }}"
 ) }}
 
 with

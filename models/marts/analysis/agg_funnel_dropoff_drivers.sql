@@ -17,6 +17,7 @@ funnel_persons as (
 events as (
     select * from {{ ref('fct_events') }}
     where person_id is not null
+        and {{ analytics_consent_filter('person_id') }}
 ),
 
 dropoff_steps as (

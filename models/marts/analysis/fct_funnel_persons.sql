@@ -31,6 +31,7 @@ unordered_chains as (
     events as (
         select * from {{ ref('fct_events') }}
         where person_id is not null
+            and {{ analytics_consent_filter('person_id') }}
     ),
 {%- endif %}
 

@@ -8,6 +8,7 @@ with
 
 events as (
     select * from {{ ref('fct_events') }}
+    where {{ analytics_consent_filter('person_id') }}
 ),
 
 conversions as (

@@ -1,45 +1,40 @@
 {#- Every row of the consent log files, typed, with phone/email identifiers hashed and a reject
-    reason when unusable. A table so that the salt is not stored in a view definition. -#}
+    reason when unusable. A row whose identifier is an erased subject keeps no identifier and is
+    rejected as erased_subject (its request was processed: audit_privacy_requests). A table so that
+    the salt is not stored in a view definition. -#}
 {{ config(materialized='table') }}
-
-{%- set consent_columns = ['identifier_type', 'identifier_value', 'purpose', 'action', 'requested_at'] -%}
-{%- set identifier_types = ['user_id', 'anonymous_id', 'device_id', 'openid', 'unionid', 'phone', 'email', 'crm_customer_id'] -%}
 
 with
 
-consent_rows as (
-    {{ read_landing_csv('consent', consent_columns) }}
+parsed_rows as (
+    select * from {{ ref('stg_consent__requests_parsed') }}
 ),
 
-typed as (
+erased_subjects as (
+    select * from {{ ref('audit_erased_subjects') }}
+),
+
+flagged as (
     select
-        nullif(lower(trim(identifier_type)), '') as identifier_type,
-        case lower(trim(identifier_type))
-            when 'phone' then {{ hash_pii(normalize_phone('identifier_value')) }}
-            when 'email' then {{ hash_pii(normalize_email('identifier_value')) }}
-            else {{ clean_identifier('identifier_value') }}
-        end as identifier_value,
-        nullif(lower(trim(purpose)), '') as purpose,
-        nullif(lower(trim(action)), '') as action,
-        {{ try_parse_timestamp_utc('requested_at') }} as requested_at,
-        source_file as _source_file,
-        line_number as _line_number
-    from consent_rows
+        parsed_rows.*,
+        {{ erasure_hash('parsed_rows.identifier_value') }} in (
+            select erased_subjects.subject_hash from erased_subjects
+        ) as is_erased_subject
+    from parsed_rows
 ),
 
 final as (
     select
-        {{ surrogate_key(['_source_file', '_line_number']) }} as consent_request_id,
-        *,
-        case
-            when identifier_type is null or identifier_type not in ({{ identifier_types | map('tojson') | join(', ') | replace('"', "'") }})
-                then 'unknown_identifier_type'
-            when identifier_value is null then 'missing_identifier'
-            when purpose is null or purpose not in ('analytics', 'marketing', 'all') then 'unknown_purpose'
-            when action is null or action not in ('grant', 'withdraw', 'erase') then 'unknown_action'
-            when requested_at is null then 'invalid_timestamp'
-        end as reject_reason
-    from typed
+        consent_request_id,
+        identifier_type,
+        case when not coalesce(is_erased_subject, false) then identifier_value end as identifier_value,
+        purpose,
+        action,
+        requested_at,
+        _source_file,
+        _line_number,
+        case when coalesce(is_erased_subject, false) then 'erased_subject' else reject_reason end as reject_reason
+    from flagged
 )
 
 select * from final

@@ -30,14 +30,37 @@ typed as (
     from crm_rows
 ),
 
-final as (
+flagged as (
     select
         *,
+        coalesce({{ erasure_match(
+            ['crm_customer_id', 'user_id', 'phone_hash', 'email_hash'],
+            'select subject_hash from ' ~ ref('audit_erased_subjects')
+        ) }}, false) as is_erased_subject
+    from typed
+),
+
+-- a customer who was erased keeps nothing but the file and line of its row
+final as (
+    select
+        case when not is_erased_subject then crm_customer_id end as crm_customer_id,
+        case when not is_erased_subject then user_id end as user_id,
+        case when not is_erased_subject then phone_hash end as phone_hash,
+        case when not is_erased_subject then email_hash end as email_hash,
+        case when not is_erased_subject then name_hash end as name_hash,
+        case when not is_erased_subject then member_level end as member_level,
+        case when not is_erased_subject then crm_tags end as crm_tags,
+        case when not is_erased_subject then created_at end as created_at,
+        case when not is_erased_subject then updated_at end as updated_at,
+        has_updated_at,
+        _source_file,
+        _line_number,
         case
+            when is_erased_subject then 'erased_subject'
             when crm_customer_id is null then 'missing_customer_id'
             when has_updated_at and updated_at is null then 'invalid_timestamp'
         end as reject_reason
-    from typed
+    from flagged
 )
 
 select * from final

@@ -6,6 +6,10 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        post_hook=[
+            "{{ privacy_purge_erased() }}",
+            "{{ privacy_purge_tombstoned('_source_file', '_line_number', ['expired']) }}",
+        ],
     )
 }}
 

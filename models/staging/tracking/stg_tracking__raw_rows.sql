@@ -7,6 +7,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        post_hook="{{ privacy_tombstone_raw_rows() }}",
     )
 }}
 
@@ -17,8 +18,10 @@
     {%- set already_loaded = loaded_landing_files(this, '_source_file') -%}
     {%- set json_files = json_files | reject('in', already_loaded) | list -%}
     {%- set parquet_files = parquet_files | reject('in', already_loaded) | list -%}
-{%- endif -%}
+{%- endif %}
 
+-- erased subjects are dropped here (post-hook privacy_tombstone_raw_rows): docs/privacy.md
+-- depends_on: {{ ref('audit_erased_subjects') }}
 with
 
 landed_lines as (

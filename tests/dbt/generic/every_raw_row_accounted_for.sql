@@ -1,11 +1,13 @@
 {#- Every raw event row that landed is either staged (stg_tracking__events) or quarantined
-    (audit_quarantined_events), and never both. Returns the rows that break it. -#}
+    (audit_quarantined_events), and never both; rows purged by event_retention_days (tombstones
+    with reason `expired`) are in neither. Returns the rows that break it. -#}
 {% test every_raw_row_accounted_for(model) %}
 
 with
 
 raw_rows as (
     select _source_file, _line_number from {{ ref('stg_tracking__raw_rows') }}
+    where reject_reason is distinct from 'expired'
 ),
 
 staged as (

@@ -1,0 +1,222 @@
+{#- Erasure and retention (docs/privacy.md).
+
+    An erased subject is kept only as sha256(salt || '|erased|' || value) in audit_erased_subjects:
+    a hash domain of its own, so the suppression list never holds a value that staging stores
+    (hash_pii is sha256(salt || '|' || value)). Values are hashed as the warehouse stores them:
+    raw for user_id, anonymous_id, device_id, openid, unionid, crm_customer_id and person_id; the
+    staging hash for phone and email. -#}
+
+{% macro erasure_hash(expr) -%}
+    {{ sha256_hex("'" ~ (var('pii_salt') | replace("'", "''")) ~ "|erased|' || " ~ expr) }}
+{%- endmacro %}
+
+{#- Columns that identify a person, by name, wherever they appear; a client_key of a server event
+    is 'user:<user_id>'. -#}
+{% macro erasure_key_columns() -%}
+    {{ return([
+        'person_id', 'merged_person_id', 'surviving_person_id', 'user_id', 'anonymous_id',
+        'device_id', 'openid', 'unionid', 'phone_hash', 'email_hash', 'crm_customer_id',
+        'identifier_value', 'client_key',
+    ]) }}
+{%- endmacro %}
+
+{% macro erasure_key_expression(column, alias=none) -%}
+    {%- set col = (alias ~ '.' if alias else '') ~ column -%}
+    {%- if column == 'client_key' -%}
+        {{ erasure_hash(regexp_replace_all(col, '^user:', '')) }}
+    {%- else -%}
+        {{ erasure_hash(col) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- True when any identifying column of the row (alias) is a subject of `subjects_sql` (a query
+    returning subject_hash). `columns`: the row's column names. -#}
+{% macro erasure_match(columns, subjects_sql, alias=none) -%}
+    {%- set keys = erasure_key_columns() | select('in', columns) | list -%}
+    {%- if keys | length == 0 -%}
+        false
+    {%- else -%}
+        ({% for key in keys %}{{ erasure_key_expression(key, alias) }} in ({{ subjects_sql }}){% if not loop.last %} or {% endif %}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A model's relation when it exists, looked up without ref() (no DAG edge): used to read the
+    previous run's state of a downstream model (the identity map) and to purge from hooks. -#}
+{% macro existing_model_relation(model_name) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.name == model_name -%}
+            {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro _column_names(relation) -%}
+    {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list) }}
+{%- endmacro %}
+
+{% macro _scalar(sql) -%}
+    {%- set rows = run_query(sql).rows -%}
+    {{ return(rows[0][0] if rows | length > 0 else none) }}
+{%- endmacro %}
+
+{#- Erasure requests whose subjects `relation` has not been purged of yet: those without a row for
+    it in audit_privacy_purge_log (every purge logs one row per request and relation, even when it
+    touched nothing). Independent of dbt invocations, so layers built by separate dbt runs
+    (Dagster) and relations skipped by a run catch up on their next build. Returns a list. -#}
+{% macro erasure_pending_requests(subjects, purge_log, relation) -%}
+    {%- set sql -%}
+        select distinct erasure_request_id from {{ subjects }}
+        where erasure_request_id not in (
+            select logged.erasure_request_id from {{ purge_log }} as logged
+            where logged.relation_name = '{{ relation.schema }}.{{ relation.identifier }}'
+                and logged.erasure_request_id is not null
+        )
+        order by 1
+    {%- endset -%}
+    {{ return(run_query(sql).rows | map(attribute=0) | list) }}
+{%- endmacro %}
+
+{% macro erasure_subjects_sql(subjects, request_ids=none) -%}
+    select subject_hash from {{ subjects }}
+    {%- if request_ids is not none %}
+    where erasure_request_id in ({% for r in request_ids %}'{{ r }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook of every incremental relation holding person-level rows: for erasure requests not
+    yet applied to it, count the matching rows per request into audit_privacy_purge_log and delete
+    them. Rows that arrive later never get here: staging drops them. -#}
+{% macro privacy_purge_erased() -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
+    {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
+    {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
+    {%- if subjects is none or purge_log is none -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
+    {%- set pending = erasure_pending_requests(subjects, purge_log, this) -%}
+    {%- if pending | length == 0 -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
+    {%- set columns = _column_names(this) -%}
+    {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'deleted')) -%}
+    {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_match(columns, erasure_subjects_sql(subjects, pending))) -%}
+    {{ return('select 1 as privacy_purge') }}
+{%- endmacro %}
+
+{#- Rows of `relation` matching each pending request, one log row per request. -#}
+{% macro privacy_log_purge_counts(relation, columns, subjects, purge_log, request_ids, action) -%}
+    insert into {{ purge_log }} (erasure_request_id, relation_name, action, rows_touched, purged_at, run_id)
+    select
+        requests.erasure_request_id,
+        '{{ relation.schema }}.{{ relation.identifier }}',
+        '{{ action }}',
+        (
+            select count(*) from {{ relation }} as r
+            where {{ erasure_match(columns, 'select s.subject_hash from ' ~ subjects ~ ' as s where s.erasure_request_id = requests.erasure_request_id', 'r') }}
+        ),
+        {{ run_started_at_utc() }},
+        '{{ invocation_id }}'
+    from (
+        select distinct erasure_request_id from {{ subjects }}
+        where erasure_request_id in ({% for r in request_ids %}'{{ r }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    ) as requests
+{%- endmacro %}
+
+{#- Post-hook of stg_tracking__raw_rows. Raw rows of erased subjects (this run's new rows against
+    every subject, older rows against the requests not applied here yet) become tombstones: every
+    column but the file, line and load bookkeeping is nulled and the reject reason is
+    erased_subject, so the row is still accounted for (audit_quarantined_events lists it with
+    nothing personal) and its file is not loaded again. With event_retention_days set, rows older
+    than the retention cut-off become `expired` tombstones the same way. -#}
+{% macro privacy_tombstone_raw_rows() -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_tombstones') }}{%- endif -%}
+    {%- set keep = ['_source_file', '_line_number', '_source_format', '_loaded_at', '_load_id', 'reject_reason', 'reject_detail'] -%}
+    {%- set columns = _column_names(this) -%}
+    {%- set blanked = columns | reject('in', keep) | list -%}
+    {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
+    {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
+    {%- set any_subjects = subjects is not none and purge_log is not none
+        and (_scalar('select count(*) from ' ~ subjects) or 0) > 0 -%}
+    {%- if any_subjects -%}
+        {%- set pending = erasure_pending_requests(subjects, purge_log, this) -%}
+        {%- if pending | length > 0 -%}
+            {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'tombstoned')) -%}
+        {%- endif -%}
+        {%- set condition -%}
+            coalesce(reject_reason, '') not in ('erased_subject', 'expired')
+            and (
+                (_load_id = '{{ invocation_id }}' and {{ erasure_match(columns, erasure_subjects_sql(subjects)) }})
+                {%- if pending | length > 0 %}
+                    or {{ erasure_match(columns, erasure_subjects_sql(subjects, pending)) }}
+                {%- endif %}
+            )
+        {%- endset -%}
+        {%- do run_query(privacy_tombstone_sql(this, blanked, condition, 'erased_subject',
+            'the subject of an erasure request; the record was removed')) -%}
+    {%- endif -%}
+    {%- set cutoff = retention_cutoff_sql() -%}
+    {%- if cutoff -%}
+        {%- set condition -%}
+            coalesce(reject_reason, '') not in ('erased_subject', 'expired')
+            and event_time < ({{ cutoff }})
+        {%- endset -%}
+        {%- do run_query(privacy_tombstone_sql(this, blanked, condition, 'expired',
+            'older than event_retention_days; the record was removed')) -%}
+    {%- endif -%}
+    {{ return('select 1 as privacy_tombstones') }}
+{%- endmacro %}
+
+{% macro privacy_tombstone_sql(relation, blanked, condition, reason, detail) -%}
+    update {{ relation }}
+    set
+        {% for column in blanked %}{{ column }} = null,
+        {% endfor %}reject_reason = '{{ reason }}',
+        reject_detail = '{{ detail }}'
+    where {{ condition }}
+{%- endmacro %}
+
+{#- event_retention_days (null/absent = keep everything): the cut-off is the data's as-of time
+    (the latest valid event time in stg_tracking__raw_rows, after this run's rows are loaded and
+    erased rows removed) minus that many days. Returns '' when retention is off. -#}
+{% macro retention_cutoff_sql() -%}
+    {%- set days = var('event_retention_days', none) -%}
+    {%- if days is none or (days | string | trim | lower) in ['', 'none', 'null', 'off'] -%}{{ return('') }}{%- endif -%}
+    {%- set raw_rows = existing_model_relation('stg_tracking__raw_rows') -%}
+    {%- if raw_rows is none -%}{{ return('') }}{%- endif -%}
+    {{ return('select ' ~ add_minutes('max(event_time)', (days | int) * -1440) ~ ' from ' ~ raw_rows ~ ' where reject_reason is null') }}
+{%- endmacro %}
+
+{#- Post-hook of event-level incremental relations: with retention on, delete rows whose
+    `time_column` is before the cut-off. -#}
+{% macro privacy_purge_expired(time_column) -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_retention') }}{%- endif -%}
+    {%- set cutoff = retention_cutoff_sql() -%}
+    {%- if cutoff -%}
+        {%- do run_query('delete from ' ~ this ~ ' where ' ~ time_column ~ ' < (' ~ cutoff ~ ')') -%}
+    {%- endif -%}
+    {{ return('select 1 as privacy_retention') }}
+{%- endmacro %}
+
+{#- Post-hook of relations keyed by raw row (stg_tracking__events, audit_quarantined_events): delete
+    rows whose raw row is a tombstone of `reasons`. -#}
+{% macro privacy_purge_tombstoned(file_column, line_column, reasons) -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_tombstoned') }}{%- endif -%}
+    {%- set raw_rows = existing_model_relation('stg_tracking__raw_rows') -%}
+    {%- if raw_rows is not none -%}
+        {%- do run_query(
+            'delete from ' ~ this ~ ' as t where exists (select 1 from ' ~ raw_rows ~ ' as r'
+            ~ ' where r._source_file = t.' ~ file_column ~ ' and r._line_number = t.' ~ line_column
+            ~ " and r.reject_reason in ('" ~ (reasons | join("', '")) ~ "'))") -%}
+    {%- endif -%}
+    {{ return('select 1 as privacy_tombstoned') }}
+{%- endmacro %}
+
+{#- Post-hook of audit_privacy_requests: the audit keeps every request, but not the person_id of
+    a person erased since. -#}
+{% macro privacy_purge_erased_person_ids() -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
+    {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
+    {%- if subjects is not none -%}
+        {%- do run_query('update ' ~ this ~ ' set person_id = null where '
+            ~ erasure_hash('person_id') ~ ' in (select subject_hash from ' ~ subjects ~ ')') -%}
+    {%- endif -%}
+    {{ return('select 1 as privacy_purge') }}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Personal-information protection outside dbt (docs/privacy.md)."""
