@@ -37,9 +37,9 @@
     {%- set fields = [] -%}
     {%- for name, kind in schema.items() -%}
         {%- if kind is mapping -%}
-            {%- do fields.append('`' ~ name ~ '`: struct<' ~ _spark_json_ddl(kind) ~ '>') -%}
+            {%- do fields.append('`' ~ name ~ '` struct<' ~ _spark_json_ddl(kind) ~ '>') -%}
         {%- else -%}
-            {%- do fields.append('`' ~ name ~ '`: string') -%}
+            {%- do fields.append('`' ~ name ~ '` string') -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(fields | join(', ')) }}
