@@ -80,7 +80,9 @@ def _build_on_spark(wh: Warehouse, spark_dir: Path) -> float:
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise DbtError(f"dbt run on Spark failed:\n{result.stdout[-20000:]}\n{result.stderr[-5000:]}")
+        raise DbtError(
+            f"dbt build on Spark failed:\n{result.stdout[-20000:]}\n{result.stderr[-5000:]}"
+        )
     return time.perf_counter() - started
 
 
