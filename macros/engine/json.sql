@@ -30,16 +30,22 @@
 {%- endmacro %}
 
 {% macro spark__json_to_struct(json_text, schema) -%}
-    from_json({{ json_text }}, '{{ _spark_json_ddl(schema) }}')
+    from_json({{ json_text }}, '{{ _spark_json_ddl(schema) }}', {{ _spark_strict_json_options() }})
+{%- endmacro %}
+
+{#- Spark's JSON parser accepts 'single quotes' and NaN by default; DuckDB (and the JSON spec)
+    does not, so such a line is malformed on both engines. -#}
+{% macro _spark_strict_json_options() -%}
+    map('allowSingleQuotes', 'false', 'allowNonNumericNumbers', 'false')
 {%- endmacro %}
 
 {% macro _spark_json_ddl(schema) -%}
     {%- set fields = [] -%}
     {%- for name, kind in schema.items() -%}
         {%- if kind is mapping -%}
-            {%- do fields.append('`' ~ name ~ '`: struct<' ~ _spark_json_ddl(kind) ~ '>') -%}
+            {%- do fields.append('`' ~ name ~ '` struct<' ~ _spark_json_ddl(kind) ~ '>') -%}
         {%- else -%}
-            {%- do fields.append('`' ~ name ~ '`: string') -%}
+            {%- do fields.append('`' ~ name ~ '` string') -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(fields | join(', ')) }}
@@ -57,7 +63,7 @@
 {%- endmacro %}
 
 {% macro spark__is_json_object(json_text) -%}
-    (trim({{ json_text }}) like '{{ '{' }}%' and from_json({{ json_text }}, 'map<string,string>') is not null)
+    (trim({{ json_text }}) like '{{ '{' }}%' and from_json({{ json_text }}, 'map<string,string>', {{ _spark_strict_json_options() }}) is not null)
 {%- endmacro %}
 
 {#- One scalar value from a JSON object text, as a string ('$.a.b' paths). -#}

@@ -4,13 +4,19 @@
     {{ return(adapter.dispatch('regexp_replace_all', 'behavior_warehouse')(expr, pattern, replacement)) }}
 {%- endmacro %}
 
-{#- replacement uses \1 for groups; Spark wants $1. -#}
+{#- replacement uses \1 for groups; Spark wants $1. In a Spark SQL string literal a backslash
+    escapes the next character, so the pattern's backslashes are doubled (DuckDB takes them as
+    they are). -#}
 {% macro duckdb__regexp_replace_all(expr, pattern, replacement) -%}
     regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{% macro _spark_regex_literal(pattern) -%}
+    {{- pattern | replace("\\", "\\\\") -}}
+{%- endmacro %}
+
 {% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern | replace("\\\\", "\\\\\\\\") }}', '{{ replacement | replace("\\1", "$1") | replace("\\2", "$2") }}')
+    regexp_replace({{ expr }}, '{{ _spark_regex_literal(pattern) }}', '{{ replacement | replace("\\1", "$1") | replace("\\2", "$2") }}')
 {%- endmacro %}
 
 {#- The first capture group of pattern, or null when it does not match. -#}
@@ -23,7 +29,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_extract_group(expr, pattern) -%}
-    nullif(regexp_extract({{ expr }}, '{{ pattern | replace("\\\\", "\\\\\\\\") }}', 1), '')
+    nullif(regexp_extract({{ expr }}, '{{ _spark_regex_literal(pattern) }}', 1), '')
 {%- endmacro %}
 
 {% macro regexp_matches(expr, pattern) -%}
@@ -35,7 +41,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_matches(expr, pattern) -%}
-    ({{ expr }} rlike '^(?:{{ pattern | replace("\\\\", "\\\\\\\\") }})$')
+    ({{ expr }} rlike '^(?:{{ _spark_regex_literal(pattern) }})$')
 {%- endmacro %}
 
 {% macro sha256_hex(expr) -%}

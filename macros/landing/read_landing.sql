@@ -50,14 +50,39 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the text reader (one line = one record, .gz decompressed), so malformed JSON is
+    parsed in the model and quarantined exactly as on DuckDB. Line numbers follow the scan order
+    within each file (monotonically_increasing_id grows with the offset in a file). -#}
 {% macro spark__read_landing_json_lines(files) -%}
-    select
-        regexp_extract(input_file_name(), '(events/[^/]+)$', 1) as source_file,
-        cast(null as bigint) as line_number,
-        value as raw_record,
-        'jsonl' as source_format
-    from text.`{{ landing_dir() }}/events/`
-    where trim(value) <> ''
+    {%- if files | length == 0 or not execute -%}
+        select
+            cast(null as string) as source_file,
+            cast(null as bigint) as line_number,
+            cast(null as string) as raw_record,
+            cast(null as string) as source_format
+        where false
+    {%- else -%}
+        {%- set view = spark_landing_view('jsonl', 'text', files) -%}
+        select
+            source_file,
+            line_number,
+            raw_record,
+            'jsonl' as source_format
+        from (
+            select
+                source_file,
+                row_number() over (partition by source_file order by file_row) as line_number,
+                raw_record
+            from (
+                select
+                    regexp_extract(input_file_name(), '/(events/[^/]+)$', 1) as source_file,
+                    monotonically_increasing_id() as file_row,
+                    value as raw_record
+                from {{ view }}
+            ) as scanned
+        ) as numbered
+        where raw_record is not null and trim(raw_record) <> ''
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro read_landing_parquet_rows(files) -%}
@@ -90,13 +115,31 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the Parquet reader with mergeSchema (union by name); each row becomes a JSON object
+    text with to_json (null fields are left out, which reads the same). -#}
 {% macro spark__read_landing_parquet_rows(files) -%}
-    select
-        cast(null as string) as source_file,
-        cast(null as bigint) as line_number,
-        cast(null as string) as raw_record,
-        'parquet' as source_format
-    where false
+    {%- if files | length == 0 or not execute -%}
+        select
+            cast(null as string) as source_file,
+            cast(null as bigint) as line_number,
+            cast(null as string) as raw_record,
+            cast(null as string) as source_format
+        where false
+    {%- else -%}
+        {%- set view = spark_landing_view('parquet', 'parquet', files, {'mergeSchema': 'true'}) -%}
+        select
+            source_file,
+            row_number() over (partition by source_file order by file_row) as line_number,
+            raw_record,
+            'parquet' as source_format
+        from (
+            select
+                regexp_extract(input_file_name(), '/(events/[^/]+)$', 1) as source_file,
+                monotonically_increasing_id() as file_row,
+                to_json(struct(parquet_row.*)) as raw_record
+            from {{ view }} as parquet_row
+        ) as scanned
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A CSV landing folder (crm_customers, consent) with every column as text, plus source_file
@@ -140,10 +183,31 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the CSV reader with a header, every column as text; columns missing from a file are
+    null (by name, like DuckDB's union_by_name); line 1 is the header. -#}
 {% macro spark__read_landing_csv(subdir, columns) -%}
-    select
-        {% for c in columns %}cast({{ c }} as string) as {{ c }},
-        {% endfor %}regexp_extract(input_file_name(), '([^/]+/[^/]+)$', 1) as source_file,
-        cast(null as bigint) as line_number
-    from csv.`{{ landing_dir() }}/{{ subdir }}/`
+    {%- set files = landing_files(subdir, ['.csv', '.csv.gz']) -%}
+    {%- if files | length == 0 or not execute -%}
+        select
+            {% for c in columns %}cast(null as string) as {{ c }},
+            {% endfor %}cast(null as string) as source_file,
+            cast(null as bigint) as line_number
+        where false
+    {%- else -%}
+        {%- set view = spark_landing_view(subdir, 'csv', files, {
+            'header': 'true', 'inferSchema': 'false', 'quote': '"', 'escape': '"',
+            'multiLine': 'true', 'mode': 'PERMISSIVE', 'enforceSchema': 'false'}) -%}
+        {%- set present = run_query('select * from ' ~ view ~ ' limit 0').column_names | map('lower') | list -%}
+        select
+            {% for c in columns %}{% if c | lower in present %}cast({{ c }} as string){% else %}cast(null as string){% endif %} as {{ c }},
+            {% endfor %}source_file,
+            row_number() over (partition by source_file order by file_row) + 1 as line_number
+        from (
+            select
+                *,
+                regexp_extract(input_file_name(), '/({{ subdir }}/[^/]+)$', 1) as source_file,
+                monotonically_increasing_id() as file_row
+            from {{ view }}
+        ) as csv_rows
+    {%- endif -%}
 {%- endmacro %}

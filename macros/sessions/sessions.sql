@@ -49,7 +49,9 @@
     select {{ dest_cols_csv }} from {{ source }}
 {%- endmacro %}
 
-{#- Delta Lake tables on Spark: DELETE with a correlated EXISTS, then INSERT. -#}
+{#- Delta Lake tables on Spark: DELETE with a correlated EXISTS, then INSERT. (dbt-spark's own
+    incremental materialization does not call this: it runs client_window through
+    macros/engine/spark_incremental.sql, which also handles plain Parquet tables.) -#}
 {% macro spark__client_window_replace_sql(target, source, client_column, window_column, dest_columns) -%}
     {%- set dest_cols_csv = get_quoted_csv(dest_columns | map(attribute='name')) -%}
     delete from {{ target }} as existing_rows
@@ -84,11 +86,16 @@
     end
 {%- endmacro %}
 
+{#- Values are read as VARIANT so numbers, booleans and nested objects keep their JSON types. -#}
 {% macro spark__sessions_json_remove_keys(json_text, keys) -%}
-    to_json(map_filter(
-        from_json({{ json_text }}, 'map<string,string>'),
-        (k, v) -> not array_contains(array({% for k in keys %}'{{ k }}'{% if not loop.last %}, {% endif %}{% endfor %}), k)
-    ))
+    case
+        when from_json({{ json_text }}, 'map<string,variant>') is not null
+            then to_json(map_filter(
+                from_json({{ json_text }}, 'map<string,variant>'),
+                (k, v) -> not array_contains(array({% for k in keys %}'{{ k }}'{% if not loop.last %}, {% endif %}{% endfor %}), k)
+            ))
+        else {{ json_text }}
+    end
 {%- endmacro %}
 
 {#- Whole-value regex match against a pattern held in a column (channel group rules). -#}
