@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.warehouse import Warehouse
+
+# pytest-xdist workers run with a `__main__` that has neither __spec__ nor __file__; pyspark's
+# `sql.connect` (imported by Great Expectations' pyspark shim once pyspark is installed) takes
+# that for a doctest run without its extras and calls sys.exit(0) mid-import. Name the worker's
+# main module so GX imports normally in the workers, as it does under `make run`.
+if getattr(sys.modules["__main__"], "__spec__", None) is None and not hasattr(
+    sys.modules["__main__"], "__file__"
+):
+    sys.modules["__main__"].__file__ = "<pytest-xdist worker>"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

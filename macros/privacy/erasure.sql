@@ -200,11 +200,16 @@
 {% macro privacy_purge_tombstoned(file_column, line_column, reasons) -%}
     {%- if not execute -%}{{ return('select 1 as privacy_tombstoned') }}{%- endif -%}
     {%- set raw_rows = existing_model_relation('stg_tracking__raw_rows') -%}
-    {%- if raw_rows is not none -%}
+    {%- set reason_list = "('" ~ (reasons | join("', '")) ~ "')" -%}
+    {#- Delete only when there are tombstones: a no-op DELETE still fails on engines whose plain
+        tables do not support it (Spark on Parquet). -#}
+    {%- if raw_rows is not none and run_query(
+        'select count(*) from ' ~ raw_rows ~ ' where reject_reason in ' ~ reason_list
+    ).rows[0][0] > 0 -%}
         {%- do run_query(
             'delete from ' ~ this ~ ' as t where exists (select 1 from ' ~ raw_rows ~ ' as r'
             ~ ' where r._source_file = t.' ~ file_column ~ ' and r._line_number = t.' ~ line_column
-            ~ " and r.reject_reason in ('" ~ (reasons | join("', '")) ~ "'))") -%}
+            ~ ' and r.reject_reason in ' ~ reason_list ~ ')') -%}
     {%- endif -%}
     {{ return('select 1 as privacy_tombstoned') }}
 {%- endmacro %}
@@ -214,7 +219,7 @@
 {% macro privacy_purge_erased_person_ids() -%}
     {%- if not execute -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
     {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
-    {%- if subjects is not none -%}
+    {%- if subjects is not none and run_query('select count(*) from ' ~ subjects).rows[0][0] > 0 -%}
         {%- do run_query('update ' ~ this ~ ' set person_id = null where '
             ~ erasure_hash('person_id') ~ ' in (select subject_hash from ' ~ subjects ~ ')') -%}
     {%- endif -%}

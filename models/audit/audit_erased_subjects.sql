@@ -43,7 +43,7 @@ erase_requests as (
         and {{ 'false' if identity_map is none else 'true' }}
         -- requests processed by an earlier run are done
         and consent_request_id not in (
-            {{ 'select processed.erasure_request_id from ' ~ this ~ ' as processed' if is_incremental() else "select ''" }}
+            {{ 'select processed.erasure_request_id from ' ~ this ~ ' as processed' if is_incremental() else "''" }}
         )
 ),
 
