@@ -30,14 +30,31 @@
 {%- endmacro %}
 
 {#- True when any identifying column of the row (alias) is a subject of `subjects_sql` (a query
-    returning subject_hash). `columns`: the row's column names. -#}
-{% macro erasure_match(columns, subjects_sql, alias=none) -%}
+    returning subject_hash). `columns`: the row's column names. With `relation` (the table the row
+    comes from) only the column's distinct values are hashed, not every row's: at 10M events a
+    purge then costs one aggregation per column instead of a sha256 per row and column. -#}
+{% macro erasure_match(columns, subjects_sql, alias=none, relation=none) -%}
     {%- set keys = erasure_key_columns() | select('in', columns) | list -%}
     {%- if keys | length == 0 -%}
         false
     {%- else -%}
-        ({% for key in keys %}{{ erasure_key_expression(key, alias) }} in ({{ subjects_sql }}){% if not loop.last %} or {% endif %}{% endfor %})
+        ({% for key in keys %}{{ (alias ~ '.' if alias else '') ~ key if relation is not none else erasure_key_expression(key, alias) }} in (
+            {%- if relation is not none -%}
+                {{ erasure_matching_values(key, subjects_sql, relation) }}
+            {%- else -%}
+                {{ subjects_sql }}
+            {%- endif -%}
+        ){% if not loop.last %} or {% endif %}{% endfor %})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The distinct values of `column` in `relation` whose erasure hash is a subject. -#}
+{% macro erasure_matching_values(column, subjects_sql, relation) -%}
+    select erasure_values.{{ column }}
+    from (
+        select distinct {{ column }} from {{ relation }} where {{ column }} is not null
+    ) as erasure_values
+    where {{ erasure_key_expression(column, 'erasure_values') }} in ({{ subjects_sql }})
 {%- endmacro %}
 
 {#- A model's relation when it exists, looked up without ref() (no DAG edge): used to read the
@@ -97,27 +114,28 @@
     {%- if pending | length == 0 -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
     {%- set columns = _column_names(this) -%}
     {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'deleted')) -%}
-    {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_match(columns, erasure_subjects_sql(subjects, pending))) -%}
+    {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_match(columns, erasure_subjects_sql(subjects, pending), relation=this)) -%}
     {{ return('select 1 as privacy_purge') }}
 {%- endmacro %}
 
 {#- Rows of `relation` matching each pending request, one log row per request. -#}
 {% macro privacy_log_purge_counts(relation, columns, subjects, purge_log, request_ids, action) -%}
     insert into {{ purge_log }} (erasure_request_id, relation_name, action, rows_touched, purged_at, run_id)
+    {% for request_id in request_ids -%}
     select
-        requests.erasure_request_id,
+        '{{ request_id }}',
         '{{ relation.schema }}.{{ relation.identifier }}',
         '{{ action }}',
         (
             select count(*) from {{ relation }} as r
-            where {{ erasure_match(columns, 'select s.subject_hash from ' ~ subjects ~ ' as s where s.erasure_request_id = requests.erasure_request_id', 'r') }}
+            where {{ erasure_match(columns, erasure_subjects_sql(subjects, [request_id]), 'r', relation) }}
         ),
         {{ run_started_at_utc() }},
         '{{ invocation_id }}'
-    from (
-        select distinct erasure_request_id from {{ subjects }}
-        where erasure_request_id in ({% for r in request_ids %}'{{ r }}'{% if not loop.last %}, {% endif %}{% endfor %})
-    ) as requests
+    {%- if not loop.last %}
+    union all
+    {% endif -%}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- Post-hook of stg_tracking__raw_rows. Raw rows of erased subjects (this run's new rows against
@@ -143,9 +161,9 @@
         {%- set condition -%}
             coalesce(reject_reason, '') not in ('erased_subject', 'expired')
             and (
-                (_load_id = '{{ invocation_id }}' and {{ erasure_match(columns, erasure_subjects_sql(subjects)) }})
+                (_load_id = '{{ invocation_id }}' and {{ erasure_match(columns, erasure_subjects_sql(subjects), relation=this) }})
                 {%- if pending | length > 0 %}
-                    or {{ erasure_match(columns, erasure_subjects_sql(subjects, pending)) }}
+                    or {{ erasure_match(columns, erasure_subjects_sql(subjects, pending), relation=this) }}
                 {%- endif %}
             )
         {%- endset -%}
@@ -224,4 +242,30 @@
             ~ erasure_hash('person_id') ~ ' in (select subject_hash from ' ~ subjects ~ ')') -%}
     {%- endif -%}
     {{ return('select 1 as privacy_purge') }}
+{%- endmacro %}
+
+{#- Post-hook of int_sessions__sessions after its erasure purge. A session goes when any of its
+    columns names an erased subject (its first user_id), but on a shared device (an identifier
+    that maps to no person, so it is not a subject) the session can also hold anonymous events
+    that carry nothing of the erased person. Those events and page views would be left pointing
+    at a deleted session; they are deleted with it: the whole session is treated as the erased
+    person's activity. Runs only in a run that purged sessions. -#}
+{% macro privacy_purge_session_orphans(child_models) -%}
+    {%- if not execute -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
+    {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
+    {%- if purge_log is none -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
+    {%- set purged = _scalar(
+        "select count(*) from " ~ purge_log
+        ~ " where relation_name = '" ~ this.schema ~ "." ~ this.identifier ~ "'"
+        ~ " and run_id = '" ~ invocation_id ~ "' and rows_touched > 0") -%}
+    {%- if (purged or 0) > 0 -%}
+        {%- for child_model in child_models -%}
+            {%- set child = existing_model_relation(child_model) -%}
+            {%- if child is not none -%}
+                {%- do run_query(
+                    'delete from ' ~ child ~ ' where session_id not in (select session_id from ' ~ this ~ ')') -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return('select 1 as privacy_session_orphans') }}
 {%- endmacro %}

@@ -17,6 +17,8 @@
 
 with
 
+-- built after int_sessions__sessions, whose erasure post-hook deletes views of erased sessions
+-- depends_on: {{ ref('int_sessions__sessions') }}
 changed_events as (
     select * from {{ ref('int_sessions__events') }}
     {% if is_incremental() %}

@@ -10,7 +10,11 @@
         unique_key='client_key',
         client_window_column='session_start',
         on_schema_change='fail',
-        post_hook=["{{ privacy_purge_erased() }}", "{{ privacy_purge_expired('session_end') }}"],
+        post_hook=[
+            "{{ privacy_purge_erased() }}",
+            "{{ privacy_purge_session_orphans(['int_sessions__events', 'int_sessions__page_views']) }}",
+            "{{ privacy_purge_expired('session_end') }}",
+        ],
     )
 }}
 
