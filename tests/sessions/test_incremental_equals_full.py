@@ -44,12 +44,15 @@ def test_incremental_runs_equal_a_full_build(
     warehouse: Warehouse, tmp_path: Path, split_on_campaign: bool
 ) -> None:
     dbt_vars = {"session_split_on_campaign_change": split_on_campaign}
+    # the analysis tables do not depend on the campaign split: checked once, to keep the file cheap
+    with_analysis = not split_on_campaign
+    relations = RELATIONS if with_analysis else SESSION_RELATIONS
     assert len(BATCHES) == 4
 
     persons_before_login: tuple[Any, Any] | None = None
     for number, batch in enumerate(BATCHES, start=1):
         warehouse.land(batch)
-        build_sessions(warehouse, dbt_vars=dbt_vars, with_analysis=True)
+        build_sessions(warehouse, dbt_vars=dbt_vars, with_analysis=with_analysis)
         if number == 1:
             # d1's first session ends at 10:20 before batch 2 arrives
             assert sessions_of(warehouse, "d1") == [
@@ -92,17 +95,17 @@ def test_incremental_runs_equal_a_full_build(
     full.raw_dir.mkdir(parents=True)
     for batch in BATCHES:
         full.land(batch)
-    build_sessions(full, dbt_vars=dbt_vars, with_analysis=True)
+    build_sessions(full, dbt_vars=dbt_vars, with_analysis=with_analysis)
 
-    for relation, key in RELATIONS.items():
+    for relation, key in relations.items():
         incremental_rows = dump(warehouse, relation, key)
         full_rows = dump(full, relation, key)
         assert incremental_rows == full_rows, relation
         assert incremental_rows, relation
 
     # and a --full-refresh of the incrementally built warehouse gives the same rows again
-    build_sessions(warehouse, full_refresh=True, dbt_vars=dbt_vars, with_analysis=True)
-    for relation, key in RELATIONS.items():
+    build_sessions(warehouse, full_refresh=True, dbt_vars=dbt_vars, with_analysis=with_analysis)
+    for relation, key in relations.items():
         assert dump(warehouse, relation, key) == dump(full, relation, key), relation
 
 
