@@ -9,6 +9,10 @@
 {%- set include_all = var('privacy_analytics_consent_policy', 'include_all') | string | trim | lower == 'include_all' -%}
 {{ config(materialized='view' if include_all else 'table') }}
 
+-- both branches' inputs, whichever policy is on (the unit tests give all of them):
+-- depends_on: {{ ref('int_analysis__session_paths') }}, {{ ref('dim_identity_map') }}
+-- depends_on: {{ ref('fct_events') }}, {{ ref('fct_sessions') }}
+
 {% if include_all %}
 
     with
