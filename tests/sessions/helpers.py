@@ -25,7 +25,9 @@ SESSION_SELECTION: tuple[str, ...] = ("+path:models/marts/sessions",)
 # the incremental analysis tables and the person-level models read from them (docs/analysis.md
 # "Incremental analysis"), with their keys
 ANALYSIS_RELATIONS: dict[str, str] = {
-    "intermediate.int_analysis__client_days": "client_day_key, user_id, event_name",
+    "intermediate.int_analysis__client_days": (
+        "client_day_key, user_id, anonymous_id, device_id, openid, unionid, event_name"
+    ),
     "intermediate.int_analysis__session_paths": "session_id, step_index",
     "intermediate.int_analysis__path_items": "session_id, step_index",
     "intermediate.int_analysis__person_days": "person_id, activity_day",

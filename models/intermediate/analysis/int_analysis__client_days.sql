@@ -1,5 +1,5 @@
-{#- One row per client x user id x calendar day (reporting_timezone) x event name: the events of
-    that group, its first event (time, id, channel) and its last event time. Keyed by client, not
+{#- One row per client x identifiers (user id, anonymous id, device id, openid, unionid) x calendar
+    day (reporting_timezone) x event name: the events of that group, its first event (time, id, channel) and its last event time. Keyed by client, not
     by person: the person comes from dim_identity_map when the person-level models read it
     (int_analysis__person_days, int_analysis__retention_*), so an identity merge costs nothing here.
 
@@ -8,7 +8,8 @@
     events fall on (late events and duplicates included: a client-day is always rebuilt whole);
     delete+insert on client_day_key replaces them. With event_retention_days on, client-days whose
     first event is before the cut-off are rebuilt too, and the post-hook deletes the ones left with
-    no event. -#}
+    no event. The identifier columns are those the erasure post-hook matches on
+    int_sessions__events, so it deletes exactly the groups whose events it deletes there. -#}
 {{
     config(
         materialized='incremental',
@@ -28,6 +29,10 @@ events as (
         event_id,
         client_key,
         user_id,
+        anonymous_id,
+        device_id,
+        openid,
+        unionid,
         person_lookup_type,
         person_lookup_value,
         event_time,
@@ -71,7 +76,8 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by client_day_key, user_id, event_name order by event_time, event_id
+            partition by client_day_key, user_id, anonymous_id, device_id, openid, unionid, event_name
+            order by event_time, event_id
         ) as event_rank
     from window_events
 ),
@@ -81,6 +87,10 @@ final as (
         client_day_key,
         client_key,
         user_id,
+        anonymous_id,
+        device_id,
+        openid,
+        unionid,
         min(person_lookup_type) as person_lookup_type,
         min(person_lookup_value) as person_lookup_value,
         activity_day,
@@ -92,7 +102,9 @@ final as (
         max(event_time) as last_event_time,
         max(_loaded_at) as _max_loaded_at
     from ranked
-    group by client_day_key, client_key, user_id, activity_day, event_name
+    group by
+        client_day_key, client_key, user_id, anonymous_id, device_id, openid, unionid, activity_day,
+        event_name
 )
 
 select * from final
