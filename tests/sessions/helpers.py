@@ -22,6 +22,25 @@ SESSION_RELATIONS: dict[str, str] = {
 
 SESSION_SELECTION: tuple[str, ...] = ("+path:models/marts/sessions",)
 
+# the incremental analysis tables and the person-level models read from them (docs/analysis.md
+# "Incremental analysis"), with their keys
+ANALYSIS_RELATIONS: dict[str, str] = {
+    "intermediate.int_analysis__client_days": (
+        "client_day_key, user_id, anonymous_id, device_id, openid, unionid, event_name"
+    ),
+    "intermediate.int_analysis__session_paths": "session_id, step_index",
+    "intermediate.int_analysis__path_items": "session_id, step_index",
+    "intermediate.int_analysis__person_days": "person_id, activity_day",
+    "intermediate.int_analysis__retention_cohorts": "analysis_name, person_id",
+    "intermediate.int_analysis__retention_returns": "analysis_name, person_id, period_number",
+}
+
+ANALYSIS_SELECTION: tuple[str, ...] = (
+    "+int_analysis__path_items",
+    "+int_analysis__person_days",
+    "+int_analysis__retention_returns",
+)
+
 
 def track(
     message_id: str,
@@ -69,11 +88,17 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 
 
 def build_sessions(
-    warehouse: Warehouse, *, full_refresh: bool = False, dbt_vars: dict[str, Any] | None = None
+    warehouse: Warehouse,
+    *,
+    full_refresh: bool = False,
+    dbt_vars: dict[str, Any] | None = None,
+    with_analysis: bool = False,
 ) -> None:
-    """Build the sessions marts and everything upstream of them, seeds included; data tests are
-    left out (other teams' tests may need models outside this selection)."""
-    args = ["build", "--select", *SESSION_SELECTION, "--exclude-resource-type", "test", "unit_test"]
+    """Build the sessions marts and everything upstream of them, seeds included (with_analysis:
+    the incremental analysis models too); data tests are left out (other teams' tests may need
+    models outside this selection)."""
+    select = SESSION_SELECTION + (ANALYSIS_SELECTION if with_analysis else ())
+    args = ["build", "--select", *select, "--exclude-resource-type", "test", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     warehouse.dbt(*args, dbt_vars=dbt_vars)

@@ -1,14 +1,33 @@
 {#- One row per retention analysis (var `retention_analyses`) x person in a cohort: the person's
     FIRST start event, its calendar day / Monday-started week in reporting_timezone (the cohort)
-    and its channel (the breakdown of agg_retention_by_channel). -#}
+    and its channel (the breakdown of agg_retention_by_channel). Read from the incremental
+    client-day table (each row holds its group's first event) with the person from today's
+    identity map, so merges are always current. -#}
 {%- set analyses = analysis_retention_analyses() -%}
 
 with
 
-events as (
-    select * from {{ ref('fct_events') }}
-    where person_id is not null
-        and {{ analytics_consent_filter('person_id') }}
+client_days as (
+    select * from {{ ref('int_analysis__client_days') }}
+),
+
+identity_map as (
+    select * from {{ ref('dim_identity_map') }}
+),
+
+person_client_days as (
+    select
+        identity_map.person_id,
+        client_days.event_name,
+        client_days.first_event_time,
+        client_days.first_event_id,
+        client_days.first_channel
+    from client_days
+    inner join identity_map
+        on client_days.person_lookup_type = identity_map.identifier_type
+            and client_days.person_lookup_value = identity_map.identifier_value
+    where identity_map.person_id is not null
+        and {{ analytics_consent_filter('identity_map.person_id') }}
 ),
 
 starts as (
@@ -17,10 +36,10 @@ starts as (
             '{{ a["name"] }}' as analysis_name,
             '{{ a["period"] }}' as period,
             person_id,
-            event_id,
-            event_time,
-            channel
-        from events
+            first_event_id as event_id,
+            first_event_time as event_time,
+            first_channel as channel
+        from person_client_days
         where {{ analysis_event_filter(a['start_event']) }}
         {%- if not loop.last %}
             union all
@@ -31,10 +50,10 @@ starts as (
             cast(null as {{ dbt.type_string() }}) as analysis_name,
             cast(null as {{ dbt.type_string() }}) as period,
             person_id,
-            event_id,
-            event_time,
-            channel
-        from events
+            first_event_id as event_id,
+            first_event_time as event_time,
+            first_channel as channel
+        from person_client_days
         where false
     {%- endfor %}
 ),

@@ -2,19 +2,36 @@
     a return event. Period k = the k-th calendar day / Monday-started week after the cohort period
     (reporting_timezone). In period 0 only return events at or after the first start event count
     (the start event itself counts when it is also a return event, so any -> any has 100 % in
-    period 0). -#}
+    period 0). Read from the incremental client-day table: a client-day counts in period 0 when
+    its last event is at or after the first start event. -#}
 {%- set analyses = analysis_retention_analyses() -%}
 
 with
 
-events as (
-    select * from {{ ref('fct_events') }}
-    where person_id is not null
-        and {{ analytics_consent_filter('person_id') }}
+client_days as (
+    select * from {{ ref('int_analysis__client_days') }}
+),
+
+identity_map as (
+    select * from {{ ref('dim_identity_map') }}
 ),
 
 cohorts as (
     select * from {{ ref('int_analysis__retention_cohorts') }}
+),
+
+person_client_days as (
+    select
+        identity_map.person_id,
+        client_days.event_name,
+        client_days.activity_day,
+        client_days.last_event_time
+    from client_days
+    inner join identity_map
+        on client_days.person_lookup_type = identity_map.identifier_type
+            and client_days.person_lookup_value = identity_map.identifier_value
+    where identity_map.person_id is not null
+        and {{ analytics_consent_filter('identity_map.person_id') }}
 ),
 
 returns as (
@@ -23,9 +40,9 @@ returns as (
             '{{ a["name"] }}' as analysis_name,
             {{ a['periods'] }} as periods,
             person_id,
-            event_time,
-            {{ analysis_local_day('event_time') }} as event_day
-        from events
+            last_event_time,
+            activity_day as event_day
+        from person_client_days
         where {{ analysis_event_filter(a['return_event']) }}
         {%- if not loop.last %}
             union all
@@ -36,9 +53,9 @@ returns as (
             cast(null as {{ dbt.type_string() }}) as analysis_name,
             0 as periods,
             person_id,
-            event_time,
-            {{ analysis_local_day('event_time') }} as event_day
-        from events
+            last_event_time,
+            activity_day as event_day
+        from person_client_days
         where false
     {%- endfor %}
 ),
@@ -48,7 +65,7 @@ numbered as (
         returns.analysis_name,
         returns.person_id,
         returns.periods,
-        returns.event_time,
+        returns.last_event_time,
         cohorts.first_start_at,
         case
             when cohorts.period = 'week'
@@ -70,7 +87,7 @@ final as (
         period_number
     from numbered
     where period_number between 0 and periods
-        and (period_number > 0 or event_time >= first_start_at)
+        and (period_number > 0 or last_event_time >= first_start_at)
 )
 
 
