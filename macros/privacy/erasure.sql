@@ -248,8 +248,9 @@
     columns names an erased subject (its first user_id), but on a shared device (an identifier
     that maps to no person, so it is not a subject) the session can also hold anonymous events
     that carry nothing of the erased person. Those events and page views would be left pointing
-    at a deleted session; they are deleted with it: the whole session is treated as the erased
-    person's activity. Runs only in a run that purged sessions. -#}
+    at a deleted session; they are deleted with it (from each of `child_models`, the session-keyed
+    tables built after this one): the whole session is treated as the erased person's activity.
+    Runs only in a run that purged sessions. -#}
 {% macro privacy_purge_session_orphans(child_models) -%}
     {%- if not execute -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
     {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}

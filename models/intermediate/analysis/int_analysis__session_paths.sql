@@ -20,6 +20,8 @@
 
 with
 
+-- built after int_sessions__sessions, whose erasure post-hook deletes items of erased sessions
+-- depends_on: {{ ref('int_sessions__sessions') }}
 changed_events as (
     select * from {{ ref('int_sessions__events') }}
     where session_id is not null
