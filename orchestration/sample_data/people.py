@@ -99,7 +99,7 @@ class Population:
     c_locale: np.ndarray
     c_ip: np.ndarray  # uint32
     c_login_rank: np.ndarray  # designated session rank of the login on this client, -1 never
-    c_auth_rank: np.ndarray  # mini-program: session rank of the WeChat authorisation, -1 never
+    c_auth_rank: np.ndarray  # mini program: first session sending the real unionid, -1 never
     c_junk_field: np.ndarray
     c_junk_value: np.ndarray
     c_shared: np.ndarray  # SHARED_KINDS index
