@@ -479,7 +479,7 @@ def build_session_rows(cfg: GeneratorConfig, profile: Profile, pop: Population,
     logged = (~shared_r & (lr_r >= 0) & (rank_r > lr_r)) | (login_here[sid] & (block >= login_blk))
     f["user"] = np.where(logged, f["person"], -1).astype(np.int32)
     ar = pop.c_auth_rank[f["client"]]
-    f["unionid"] = (ar >= 0) & ((rank_r > ar) | ((rank_r == ar) & (block >= B_LOGIN_EARLY)))
+    f["unionid"] = (ar >= 0) & (rank_r >= ar)  # from the first event of session ar on
     # a WeChat login on the app (open-platform mobile app) or the web (QR code website login)
     # returns the same unionid as the mini program: the identify and login events carry it
     wechat_login = (login_here & ~sess.shared & (method == WECHAT_LOGIN)
