@@ -12,6 +12,12 @@ person only when the data links them (a path of co-occurrence edges of int_ident
 within that person): a client that never logged in cannot be attributed to its person from the
 data. `relative_recall` = correct pairs / attainable pairs.
 
+`unattainable` explains the gap ("why did these not merge"): each true person's identifiers
+fall into fragments (components of that person's own edges); every fragment but the person's
+main one (the one holding the account, else the largest) is counted by a cause, the person's
+kind (`identified`: has a user_id, `grey`: none) and the channels the fragment was seen on
+(`crm` when only a CRM record holds it), with the true pairs it costs.
+
     python -m orchestration.identity_accuracy --warehouse PATH --truth DIR --salt S
 """
 
@@ -20,7 +26,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -45,6 +52,8 @@ class IdentityAccuracy:
     attainable_pairs: int
     attainable_recall: float
     relative_recall: float
+    # "<identified|grey> client on <channels>" -> [fragments, true pairs lost]
+    unattainable: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _hash(value: str, salt: str) -> str:
@@ -65,8 +74,9 @@ def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def attainable_pairs(con: duckdb.DuckDBPyConnection) -> int:
-    """Pairs of identifiers of one true person that a path of that person's edges links."""
+def _person_fragments(con: duckdb.DuckDBPyConnection) -> dict[str, list[list[tuple]]]:
+    """Per true person, its identifiers grouped into the components of its own edges:
+    [[(node_id, identifier_type, channels), ...], ...]."""
     rows = con.execute(
         """
         select e.node_a, e.node_b
@@ -92,18 +102,47 @@ def attainable_pairs(con: duckdb.DuckDBPyConnection) -> int:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    sizes: dict[int, int] = {}
-    for (node_id,) in con.execute(
+    persons: dict[str, dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    for node_id, identifier_type, channels, person_key in con.execute(
         """
-        select n.node_id
+        select n.node_id, n.identifier_type, n.channels, t.person_key
         from truth as t
         inner join intermediate.int_identity__nodes as n
             on t.identifier_type = n.identifier_type and t.identifier_value = n.identifier_value
         """
     ).fetchall():
-        root = find(node_id)
-        sizes[root] = sizes.get(root, 0) + 1
-    return sum(_pairs(n) for n in sizes.values())
+        persons[person_key][find(node_id)].append((node_id, identifier_type, channels))
+    return {key: list(frags.values()) for key, frags in persons.items()}
+
+
+def _has_account(fragment: list[tuple]) -> bool:
+    return any(identifier_type == "user_id" for _, identifier_type, _ in fragment)
+
+
+def unattainable_breakdown(fragments: dict[str, list[list[tuple]]]) -> dict[str, list[int]]:
+    """Fragments cut off from their person's main fragment, by cause, and the pairs they cost
+    (a fragment costs its pairs with every fragment ranked before it, so the costs add up to
+    true pairs - attainable pairs)."""
+    fragment_counts: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for frags in fragments.values():
+        if len(frags) < 2:
+            continue
+        ranked = sorted(frags, key=lambda f: (not _has_account(f), -len(f), min(f)[0]))
+        kind = "identified" if any(_has_account(f) for f in ranked) else "grey"
+        before = len(ranked[0])
+        for frag in ranked[1:]:
+            channels = sorted({c for _, _, chs in frag for c in (chs or "").split(";") if c})
+            cause = f"{kind} client on {'+'.join(channels) or 'crm'}"
+            fragment_counts[cause] += 1
+            lost[cause] += len(frag) * before
+            before += len(frag)
+    return {cause: [fragment_counts[cause], lost[cause]] for cause, _ in lost.most_common()}
+
+
+def attainable_pairs(fragments: dict[str, list[list[tuple]]]) -> int:
+    """Pairs of identifiers of one true person that a path of that person's edges links."""
+    return sum(_pairs(len(f)) for frags in fragments.values() for f in frags)
 
 
 def score(warehouse: Path, truth_dir: Path, salt: str) -> IdentityAccuracy:
@@ -144,9 +183,10 @@ def score(warehouse: Path, truth_dir: Path, salt: str) -> IdentityAccuracy:
                 (select count(*) from scored where is_shared)
             """
         ).fetchall()
-        attainable = attainable_pairs(con)
+        fragments = _person_fragments(con)
     finally:
         con.close()
+    attainable = attainable_pairs(fragments)
     scored, true_persons, predicted_persons, true_pairs, predicted_pairs, correct = (
         int(v) for v in row[:6]
     )
@@ -165,6 +205,7 @@ def score(warehouse: Path, truth_dir: Path, salt: str) -> IdentityAccuracy:
         attainable_pairs=attainable,
         attainable_recall=attainable / true_pairs if true_pairs else 1.0,
         relative_recall=correct / attainable if attainable else 1.0,
+        unattainable=unattainable_breakdown(fragments),
     )
 
 

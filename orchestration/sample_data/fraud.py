@@ -76,6 +76,8 @@ def build_fraud_rows(cfg: GeneratorConfig, profile: Profile, pop: Population, ca
                 channel=pop.c_channel[client], kind=kinds, ts=ts, user=p, product=prod,
                 category=catalog.product_category[prod], qty=qty, order=order, coupon=coupon,
                 tz_utc=bool(pop.c_tz_utc[client]),
+                # a bot on a mini program still logs in through wx.login: unionid on
+                unionid=bool(pop.c_auth_rank[client] == 0),
             ))
             rows.append((p, client, kind, int(ts[0]), int(ts[-1]), n))
     arr = np.array(rows, dtype=np.int64).reshape(-1, 6)

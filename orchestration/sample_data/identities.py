@@ -68,7 +68,7 @@ class Identities:
     anon: pa.Array  # per client, null where the client has no anonymous id
     device: pa.Array
     openid: pa.Array
-    unionid: pa.Array
+    unionid: pa.Array  # per person (WeChat account)
     ip: pa.Array
     user: pa.Array  # per person
     customer: pa.Array  # per person, null outside the CRM
@@ -105,9 +105,12 @@ def build_identities(cfg: GeneratorConfig, pop: Population) -> Identities:
     i64 = idx.astype(np.int64)
     tail = digits_bytes((i64 * 7_654_321 + 13 * seed + 424_242) % 10**9, 9)
     openid = fixed_to_arrow(concat_bytes("oWx", hex_digits(h, 16), tail), valid=ch == MP)
-    h2 = hash64(seed, 16, idx)
-    tail2 = digits_bytes((i64 * 3_141_593 + 17 * seed + 271_828) % 10**9, 9)
-    unionid = fixed_to_arrow(concat_bytes("oUn", hex_digits(h2, 16), tail2), valid=ch == MP)
+    # the unionid belongs to the WeChat account, so to the person: the same value in every
+    # mini-program client and every WeChat login of one person (one open-platform account)
+    p_idx = np.arange(pop.n, dtype=np.int64)
+    h2 = hash64(seed, 16, p_idx)
+    tail2 = digits_bytes((p_idx * 3_141_593 + 17 * seed + 271_828) % 10**9, 9)
+    unionid = fixed_to_arrow(concat_bytes("oUn", hex_digits(h2, 16), tail2))
     ip_num = pop.c_ip.astype(np.int64)
     ip = pa.array([f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
                    for a in ip_num.tolist()], type=pa.string())

@@ -20,6 +20,7 @@ from orchestration.sample_data.people import APP, IOT, MP, WEB, Population
 LISTS = ["search_results", "category_listing", "home_banner", "recommended"]
 SHARE_TARGETS = ["wechat", "weibo", "qq", "copy_link"]
 METHODS = ["password", "sms", "wechat", "apple"]
+WECHAT_LOGIN = METHODS.index("wechat")
 
 (B_LAND, B_BROWSE, B_LOGIN_EARLY, B_PHONE, B_AD, B_SEARCH, B_LIST, B_VIEW, B_SHARE, B_CART,
  B_COUPON, B_LOGIN_LATE, B_CHECKOUT, B_PURCHASE) = range(14)
@@ -271,6 +272,10 @@ def assign_logins(cfg: GeneratorConfig, pop: Population, sess: Sessions) -> None
     # a late merge: the person logs in only in the last session of two of their clients
     last_rank = np.full(pop.n_clients, -1, dtype=np.int32)
     np.maximum.at(last_rank, client, sess.rank)
+    # a client that logs in does so inside the window: at its designated session, or at its
+    # last one when it has fewer sessions (else extra_login_share would depend on activity)
+    login_rank = np.where(login_rank < big, np.minimum(login_rank, np.maximum(last_rank, 0)),
+                          big).astype(np.int32)
     for p in np.flatnonzero(pop.late_merge):
         own = np.flatnonzero((pop.c_person == p) & (last_rank >= 0) & (pop.c_channel != IOT))
         login_rank[own] = big
@@ -395,7 +400,10 @@ def build_session_rows(cfg: GeneratorConfig, profile: Profile, pop: Population,
                     _choice(rng, len(sel), list(catalog.category_weights)))
     put(sel, B_BROWSE, r, fr.P_CATEGORY, page=pages.category0 + bcat, category=bcat)
 
-    method = np.where(sess.channel == MP, 2, _choice(rng, s, [0.45, 0.35, 0.12, 0.08]))
+    login_methods = profile["population"]["login_methods"]
+    assert list(login_methods) == METHODS, login_methods
+    method = np.where(sess.channel == MP, WECHAT_LOGIN,
+                      _choice(rng, s, list(login_methods.values())))
     for blk, mask in ((B_LOGIN_EARLY, login_here & ~login_late), (B_LOGIN_LATE, login_late)):
         sel = np.flatnonzero(mask)
         put(sel, blk, 0, fr.IDENTIFY, traits=1)
@@ -471,7 +479,12 @@ def build_session_rows(cfg: GeneratorConfig, profile: Profile, pop: Population,
     logged = (~shared_r & (lr_r >= 0) & (rank_r > lr_r)) | (login_here[sid] & (block >= login_blk))
     f["user"] = np.where(logged, f["person"], -1).astype(np.int32)
     ar = pop.c_auth_rank[f["client"]]
-    f["unionid"] = (ar >= 0) & ((rank_r > ar) | ((rank_r == ar) & (block >= B_LOGIN_EARLY)))
+    f["unionid"] = (ar >= 0) & (rank_r >= ar)  # from the first event of session ar on
+    # a WeChat login on the app (open-platform mobile app) or the web (QR code website login)
+    # returns the same unionid as the mini program: the identify and login events carry it
+    wechat_login = (login_here & ~sess.shared & (method == WECHAT_LOGIN)
+                    & np.isin(sess.channel, [APP, WEB]))[sid]
+    f["unionid"] |= wechat_login & ((block == B_LOGIN_EARLY) | (block == B_LOGIN_LATE))
 
     # --- web pages: the current page of every event and where it came from --------------------
     web = f["channel"] == WEB

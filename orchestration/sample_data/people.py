@@ -99,7 +99,7 @@ class Population:
     c_locale: np.ndarray
     c_ip: np.ndarray  # uint32
     c_login_rank: np.ndarray  # designated session rank of the login on this client, -1 never
-    c_auth_rank: np.ndarray  # mini-program: session rank of the WeChat authorisation, -1 never
+    c_auth_rank: np.ndarray  # mini program: first session sending the real unionid, -1 never
     c_junk_field: np.ndarray
     c_junk_value: np.ndarray
     c_shared: np.ndarray  # SHARED_KINDS index
@@ -213,8 +213,15 @@ def build_population(cfg: GeneratorConfig, profile: Profile, catalog: Catalog) -
 def _build_clients(cfg: GeneratorConfig, profile: Profile, n: int, identified: np.ndarray,
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     pop = profile["population"]
-    counts_keys, counts_p = weights(pop["clients_per_person"])
-    n_clients = np.asarray(counts_keys, dtype=np.int64)[rng.choice(len(counts_keys), n, p=counts_p)]
+    # one uniform per person, read against the identified or the grey distribution (the same
+    # draw as rng.choice would make)
+    u = rng.random(n)
+    n_clients = np.zeros(n, dtype=np.int64)
+    for who, key in ((identified, "clients_per_person"), (~identified, "grey_clients_per_person")):
+        counts_keys, counts_p = weights(pop[key])
+        cdf = np.cumsum(counts_p)
+        pick = np.minimum(np.searchsorted(cdf / cdf[-1], u[who], side="right"), len(cdf) - 1)
+        n_clients[who] = np.asarray(counts_keys, dtype=np.int64)[pick]
     ch_keys, ch_p = weights(pop["client_channels"])
     ch_codes = np.array([CHANNELS.index(k) for k in ch_keys])
     # Gumbel top-k: a weighted sample of distinct channels per person, vectorised
@@ -223,7 +230,8 @@ def _build_clients(cfg: GeneratorConfig, profile: Profile, n: int, identified: n
     take = np.arange(len(ch_p))[None, :] < n_clients[:, None]
     person = np.repeat(np.arange(n), len(ch_p)).reshape(n, -1)[take]
     channel = ch_codes[order][take]
-    iot = np.flatnonzero(rng.random(n) < pop["iot_share"])
+    # a smart speaker only sends events once it is bound to an account in the app
+    iot = np.flatnonzero((rng.random(n) < pop["iot_share"]) & identified)
     person = np.concatenate([person, iot])
     channel = np.concatenate([channel, np.full(len(iot), IOT)])
     idx = np.lexsort((channel, person))
@@ -257,14 +265,19 @@ def _client_attributes(cfg: GeneratorConfig, profile: Profile, n: int, identifie
     first_of_person = np.r_[True, c_person[1:] != c_person[:-1]]
     interactive = c_channel != IOT
     own = identified[c_person]
-    logs_in = own & interactive & (first_of_person | (rng.random(m) < pop["extra_login_share"]))
+    extra = pop["extra_login_share"]  # per channel
+    extra_share = np.array([extra.get(name, 0.0) for name in CHANNELS])
+    logs_in = own & interactive & (first_of_person | (rng.random(m) < extra_share[c_channel]))
     logs_in |= own & (c_channel == IOT)  # device binding counts as a login
     rank = np.where(rng.random(m) < pop["login_first_session_share"], 0,
                     rng.geometric(0.35, m))
     c_login_rank = np.where(logs_in, rank, -1).astype(np.int32)
     c_login_rank[own & (c_channel == IOT)] = 0
-    auth = (c_channel == MP) & (rng.random(m) < pop["mp_authorise_share"])
-    c_auth_rank = np.where(auth, rng.geometric(0.5, m) - 1, -1).astype(np.int32)
+    # unionid: returned by wx.login / code2Session from the first session when the mini program
+    # is bound to the brand's WeChat open-platform account (mp_unionid_share of clients)
+    auth = (c_channel == MP) & (rng.random(m) < pop["mp_unionid_share"])
+    rng.geometric(0.5, m)  # keeps the random stream of the later draws
+    c_auth_rank = np.where(auth, 0, -1).astype(np.int32)
 
     # buggy SDKs: a junk value in a field whose client still sends a real identifier
     c_junk_field = np.zeros(m, dtype=np.int8)
@@ -275,6 +288,9 @@ def _client_attributes(cfg: GeneratorConfig, profile: Profile, n: int, identifie
     c_junk_field[app] = np.where(pick[app] < 0.5, JUNK_ANON, JUNK_DEVICE)
     mp = buggy & (c_channel == MP)
     c_junk_field[mp] = np.where(pick[mp] < 0.5, JUNK_UNIONID, JUNK_ANON)
+    # a buggy mini-program SDK sends a placeholder unionid until its first login round trip has
+    # returned the real one (which it then sends from the second session on)
+    c_auth_rank[(c_junk_field == JUNK_UNIONID) & (c_auth_rank == 0)] = 1
     c_junk_value = rng.integers(0, len(traps["junk_values"]), m).astype(np.int8)
     # an all-zero uuid only makes sense where a uuid is expected
     uuid_field = np.isin(c_junk_field, [JUNK_ANON, JUNK_DEVICE])

@@ -414,7 +414,8 @@ def _context_spec(pop: Population, ids: Identities, junk_values: list[str],
     idx = arrow_index(np.where(is_client, client, -1))
     device_id = pc.take(ids.device, idx)
     device_id = pc.if_else(pa.array(jf == JUNK_DEVICE), junk_arr, device_id)
-    unionid = pc.if_else(pa.array(unionid_on), pc.take(ids.unionid, idx),
+    person_idx = arrow_index(np.where(is_client, pop.c_person[client], -1))
+    unionid = pc.if_else(pa.array(unionid_on), pc.take(ids.unionid, person_idx),
                          pa.scalar(None, pa.string()))
     unionid = pc.if_else(pa.array(jf == JUNK_UNIONID), junk_arr, unionid)
     prof_idx = arrow_index(np.where(is_client, prof, -1))

@@ -37,6 +37,8 @@ def apply_traps(cfg: GeneratorConfig, profile: Profile, pop: Population, f: fr.F
     junk = (jf > 0) & (rng.random(n) < traps["junk_event_share"])
     junk &= ~((jf == JUNK_USER) & (f["user"] >= 0))
     junk &= ~((jf == JUNK_UNIONID) & f["unionid"])
+    # a mini-program SDK with an unset unionid sends its placeholder until the real one arrives
+    junk |= (jf == JUNK_UNIONID) & ~f["unionid"] & (f["channel"] == MP)
     f["junk"] = np.where(junk, 1 + pop.c_junk_value[np.maximum(client, 0)], 0).astype(np.int8)
 
     f["recv"] = _received(cfg, profile, rng, f)

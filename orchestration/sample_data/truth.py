@@ -116,7 +116,6 @@ class TruthWriter:
         client_ids("anonymous_id", has & np.isin(ch, [WEB, APP, MP]) & (jf != JUNK_ANON), ids.anon)
         client_ids("device_id", has & np.isin(ch, [APP, IOT]) & (jf != JUNK_DEVICE), ids.device)
         client_ids("openid", has & (ch == MP), ids.openid)
-        client_ids("unionid", has & (ch == MP) & f["unionid"] & (jf != JUNK_UNIONID), ids.unionid)
 
         def person_ids(kind: str, persons: np.ndarray, values: pa.Array) -> None:
             p = _present(persons, pop.n)
@@ -141,6 +140,8 @@ class TruthWriter:
                                             crm_people[email_crm[crm_people]]]),
                    pa.array(ids.email, type=pa.string()))
         person_ids("crm_customer_id", crm_people, ids.customer)
+        union_rows = has & f["unionid"] & (jf != JUNK_UNIONID)
+        person_ids("unionid", pop.c_person[client[union_rows]], ids.unionid)
 
         junk_rows = np.flatnonzero(good & (f["junk"] > 0))
         junk_values = list(self.profile["traps"]["junk_values"])

@@ -188,3 +188,29 @@ def test_shared_devices_and_late_merges(mixed: Dataset) -> None:
         if shared and "user_id" in ln.record:
             users_per_shared[shared[0]].add(ln.record["user_id"])
     assert max(len(v) for v in users_per_shared.values()) >= 3
+
+
+def test_unionid_is_the_persons_wechat_account(mixed: Dataset) -> None:
+    """Every mini-program event carries a unionid (the real one, or a buggy SDK's placeholder),
+    a unionid names one person, and WeChat logins on the app or the web carry the same value."""
+    index = _identifier_index(mixed)
+    mp_events = union_elsewhere = 0
+    for ln in mixed.good():
+        rec = ln.record
+        ctx = rec.get("context") or {}
+        unionid = (ctx.get("wechat") or {}).get("unionid")
+        if ctx.get("channel") == "miniprogram" and "openid" in (ctx.get("wechat") or {}):
+            mp_events += 1
+            assert unionid is not None, rec["message_id"]
+        if unionid is None or unionid in JUNK:
+            continue
+        owner = index[("unionid", unionid)]
+        assert owner["kind"] == "person"
+        for ident in identifiers(rec):
+            row = index[ident]
+            if row["kind"] == "person":
+                assert row["person_key"] == owner["person_key"], (ident, unionid)
+        if ctx.get("channel") in ("app", "web"):
+            assert rec["type"] in ("identify", "track") and "user_id" in rec
+            union_elsewhere += 1
+    assert mp_events > 1000 and union_elsewhere > 0

@@ -1,9 +1,8 @@
 """OneID accuracy on a generated data set, scored against the generator's ground truth.
 
-Recall is asserted against what the data makes attainable (relative_recall): the generator's
-truth counts every client of a person, including clients that never log in and so are never
-linked to their person by any event (about 17% of true pairs at this size). The absolute recall
-is reported in the assertion message.
+Absolute pairwise recall and precision against the true persons, and no predicted person holding
+identifiers of two true persons. The message carries the attainable and relative recall and the
+breakdown of the pairs no resolver could link (grey persons' second devices, mostly).
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from tests.identity.landing import build_identity
 from tests.warehouse import TEST_SALT, Warehouse
 
 PRECISION_TARGET = 0.995
-RECALL_TARGET = 0.98
+RECALL_TARGET = 0.95  # absolute; see docs/identity.md "Accuracy" for the unattainable rest
+RELATIVE_RECALL_TARGET = 0.99
 
 
 def _generator():
@@ -36,6 +36,8 @@ def test_identity_accuracy_on_generated_data(warehouse: Warehouse, tmp_path: Pat
                               truth_dir=truth_dir))
     build_identity(warehouse)
     accuracy = score(warehouse.settings.duckdb_path, truth_dir, TEST_SALT)
-    assert accuracy.identifiers_scored > 0
+    assert accuracy.identifiers_scored > 1000
+    assert accuracy.overmerged_persons == 0, accuracy
     assert accuracy.precision >= PRECISION_TARGET, accuracy
-    assert accuracy.relative_recall >= RECALL_TARGET, accuracy
+    assert accuracy.recall >= RECALL_TARGET, accuracy
+    assert accuracy.relative_recall >= RELATIVE_RECALL_TARGET, accuracy
