@@ -66,6 +66,7 @@ class Warehouse:
         )
 
     def dbt(self, *args: str, dbt_vars: dict | None = None) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
         alias = _point_alias(self.root.resolve())
         settings = Settings(
             raw_dir=alias / self.raw_dir.relative_to(self.root),
