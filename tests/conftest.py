@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -36,18 +39,48 @@ SAMPLE_SEED = 11
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """The whole project built once on a generated sample with its ground truth (shared by the
-    tests that score against the generator's truth)."""
+    tests that score against the generator's truth). Built once per test run: under pytest-xdist
+    the first worker that needs it builds it in the run's shared temp folder while the others
+    wait on a file lock; the tests only read it (read-only connections, copies for writers)."""
     from orchestration.sample_data import GeneratorConfig, generate
 
-    wh = Warehouse(tmp_path_factory.mktemp("sample"))
-    generate(
-        GeneratorConfig(
-            events=SAMPLE_EVENTS,
-            days=SAMPLE_DAYS,
-            seed=SAMPLE_SEED,
-            out_dir=wh.raw_dir,
-            truth_dir=wh.truth_dir,
-        )
-    )
-    wh.build()
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    wh = Warehouse(shared / "sample")
+    built = wh.root / ".built"
+    with (shared / "sample.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(wh.root, ignore_errors=True)  # what a failed build left
+            generate(
+                GeneratorConfig(
+                    events=SAMPLE_EVENTS,
+                    days=SAMPLE_DAYS,
+                    seed=SAMPLE_SEED,
+                    out_dir=wh.raw_dir,
+                    truth_dir=wh.truth_dir,
+                )
+            )
+            wh.build()
+            built.touch()
     return wh
+
+
+# Files that run longest go first, so that with `pytest -n 2 --dist loadfile
+# --no-loadscope-reorder` (make test) neither worker is left with a long file at the end: the
+# Spark parity test (minutes of JVM) starts at once beside the rest; then the file that builds
+# the shared sample warehouse, so it is ready when the other files that read it come up.
+RUN_FIRST = (
+    "tests/spark/test_spark_parity.py",
+    "tests/staging/test_sample_accounting.py",
+    "tests/privacy/test_erasure.py",
+    "tests/sessions/test_incremental_equals_full.py",
+    "tests/identity/test_identity_scenarios.py",
+    "tests/privacy/test_consent_retention.py",
+    "tests/activation/test_triggers.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(RUN_FIRST)}
+    items.sort(key=lambda item: rank.get(item.location[0], len(RUN_FIRST)))

@@ -47,19 +47,22 @@ def _needles(person: dict[str, str], person_id: str) -> set[str]:
 
 
 def _traces(wh: Warehouse, needles: set[str]) -> list[tuple[str, str, str, str]]:
-    columns = wh.query(
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where data_type = 'VARCHAR' and table_catalog = current_database()"
-    )
     found = []
-    for schema, table, column in columns:
-        for (value,) in wh.query(
-            f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
-        ):
-            hits = [n for n in needles if n in value]
-            if hits:
-                found.append((schema, table, column, hits[0]))
-                break
+    # one read-only connection for the whole scan (a connection per column cost seconds)
+    with duckdb.connect(str(wh.settings.duckdb_path), read_only=True) as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where data_type = 'VARCHAR' and table_catalog = current_database()"
+        ).fetchall()
+        for schema, table, column in columns:
+            for (value,) in con.execute(
+                f'select distinct "{column}" from "{schema}"."{table}" '
+                f'where "{column}" is not null'
+            ).fetchall():
+                hits = [n for n in needles if n in value]
+                if hits:
+                    found.append((schema, table, column, hits[0]))
+                    break
     return found
 
 
