@@ -48,6 +48,21 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The rows of `relation` (alias) a purge removes: those naming a subject or, with
+    `whole_sessions`, every row of a session in which a row names one. -#}
+{% macro erasure_rows(columns, subjects_sql, relation, whole_sessions=false, alias=none) -%}
+    {%- if whole_sessions -%}
+        ({{ erasure_match(columns, subjects_sql, alias, relation) }}
+        or {{ (alias ~ '.' if alias else '') }}session_id in (
+            select erased_sessions.session_id from {{ relation }} as erased_sessions
+            where erased_sessions.session_id is not null
+                and {{ erasure_match(columns, subjects_sql, 'erased_sessions', relation) }}
+        ))
+    {%- else -%}
+        {{ erasure_match(columns, subjects_sql, alias, relation) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The distinct values of `column` in `relation` whose erasure hash is a subject. -#}
 {% macro erasure_matching_values(column, subjects_sql, relation) -%}
     select erasure_values.{{ column }}
@@ -105,7 +120,7 @@
 {#- Post-hook of every incremental relation holding person-level rows: for erasure requests not
     yet applied to it, count the matching rows per request into audit_privacy_purge_log and delete
     them. Rows that arrive later never get here: staging drops them. -#}
-{% macro privacy_purge_erased() -%}
+{% macro privacy_purge_erased(whole_sessions=false) -%}
     {%- if not execute -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
     {%- set subjects = existing_model_relation('audit_erased_subjects') -%}
     {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
@@ -113,13 +128,13 @@
     {%- set pending = erasure_pending_requests(subjects, purge_log, this) -%}
     {%- if pending | length == 0 -%}{{ return('select 1 as privacy_purge') }}{%- endif -%}
     {%- set columns = _column_names(this) -%}
-    {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'deleted')) -%}
-    {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_match(columns, erasure_subjects_sql(subjects, pending), relation=this)) -%}
+    {%- do run_query(privacy_log_purge_counts(this, columns, subjects, purge_log, pending, 'deleted', whole_sessions)) -%}
+    {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_rows(columns, erasure_subjects_sql(subjects, pending), this, whole_sessions)) -%}
     {{ return('select 1 as privacy_purge') }}
 {%- endmacro %}
 
 {#- Rows of `relation` matching each pending request, one log row per request. -#}
-{% macro privacy_log_purge_counts(relation, columns, subjects, purge_log, request_ids, action) -%}
+{% macro privacy_log_purge_counts(relation, columns, subjects, purge_log, request_ids, action, whole_sessions=false) -%}
     insert into {{ purge_log }} (erasure_request_id, relation_name, action, rows_touched, purged_at, run_id)
     {% for request_id in request_ids -%}
     select
@@ -128,7 +143,7 @@
         '{{ action }}',
         (
             select count(*) from {{ relation }} as r
-            where {{ erasure_match(columns, erasure_subjects_sql(subjects, [request_id]), 'r', relation) }}
+            where {{ erasure_rows(columns, erasure_subjects_sql(subjects, [request_id]), relation, whole_sessions, 'r') }}
         ),
         {{ run_started_at_utc() }},
         '{{ invocation_id }}'
@@ -244,29 +259,25 @@
     {{ return('select 1 as privacy_purge') }}
 {%- endmacro %}
 
-{#- Post-hook of int_sessions__sessions after its erasure purge. A session goes when any of its
-    columns names an erased subject (its first user_id), but on a shared device (an identifier
-    that maps to no person, so it is not a subject) the session can also hold anonymous events
-    that carry nothing of the erased person. Those events and page views would be left pointing
-    at a deleted session; they are deleted with it (from each of `child_models`, the session-keyed
-    tables built after this one): the whole session is treated as the erased person's activity.
-    Runs only in a run that purged sessions. -#}
-{% macro privacy_purge_session_orphans(child_models) -%}
+{#- Post-hook of the session-keyed tables built from int_sessions__events (sessions, page views,
+    session paths), in a run whose erasure purge deleted events there: rows of sessions that no
+    longer have events go. int_sessions__events deletes whole sessions (privacy_purge_erased with
+    whole_sessions), so a session in which an erased person appears (on a shared device it can
+    also hold anonymous events that carry nothing of the person) goes everywhere, and nothing
+    points at a session that does not exist. -#}
+{% macro privacy_purge_session_orphans() -%}
     {%- if not execute -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
     {%- set purge_log = existing_model_relation('audit_privacy_purge_log') -%}
-    {%- if purge_log is none -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
+    {%- set events = existing_model_relation('int_sessions__events') -%}
+    {%- if purge_log is none or events is none -%}{{ return('select 1 as privacy_session_orphans') }}{%- endif -%}
     {%- set purged = _scalar(
         "select count(*) from " ~ purge_log
-        ~ " where relation_name = '" ~ this.schema ~ "." ~ this.identifier ~ "'"
+        ~ " where relation_name = '" ~ events.schema ~ "." ~ events.identifier ~ "'"
         ~ " and run_id = '" ~ invocation_id ~ "' and rows_touched > 0") -%}
     {%- if (purged or 0) > 0 -%}
-        {%- for child_model in child_models -%}
-            {%- set child = existing_model_relation(child_model) -%}
-            {%- if child is not none -%}
-                {%- do run_query(
-                    'delete from ' ~ child ~ ' where session_id not in (select session_id from ' ~ this ~ ')') -%}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- do run_query(
+            'delete from ' ~ this ~ ' where session_id not in (select live_events.session_id from '
+            ~ events ~ ' as live_events where live_events.session_id is not null)') -%}
     {%- endif -%}
     {{ return('select 1 as privacy_session_orphans') }}
 {%- endmacro %}

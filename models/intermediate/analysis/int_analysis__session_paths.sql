@@ -14,14 +14,16 @@
         unique_key='client_key',
         client_window_column='session_start',
         on_schema_change='fail',
-        post_hook=["{{ privacy_purge_erased() }}", "{{ privacy_purge_expired('item_started_at') }}"],
+        post_hook=[
+            "{{ privacy_purge_erased() }}",
+            "{{ privacy_purge_session_orphans() }}",
+            "{{ privacy_purge_expired('item_started_at') }}",
+        ],
     )
 }}
 
 with
 
--- built after int_sessions__sessions, whose erasure post-hook deletes items of erased sessions
--- depends_on: {{ ref('int_sessions__sessions') }}
 changed_events as (
     select * from {{ ref('int_sessions__events') }}
     where session_id is not null

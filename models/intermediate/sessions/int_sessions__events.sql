@@ -13,7 +13,7 @@
         unique_key='client_key',
         client_window_column='event_time',
         on_schema_change='fail',
-        post_hook=["{{ privacy_purge_erased() }}", "{{ privacy_purge_expired('event_time') }}"],
+        post_hook=["{{ privacy_purge_erased(whole_sessions=true) }}", "{{ privacy_purge_expired('event_time') }}"],
     )
 }}
 

@@ -9,7 +9,11 @@
         unique_key='client_key',
         client_window_column='event_time',
         on_schema_change='fail',
-        post_hook=["{{ privacy_purge_erased() }}", "{{ privacy_purge_expired('event_time') }}"],
+        post_hook=[
+            "{{ privacy_purge_erased() }}",
+            "{{ privacy_purge_session_orphans() }}",
+            "{{ privacy_purge_expired('event_time') }}",
+        ],
     )
 }}
 
@@ -17,8 +21,6 @@
 
 with
 
--- built after int_sessions__sessions, whose erasure post-hook deletes views of erased sessions
--- depends_on: {{ ref('int_sessions__sessions') }}
 changed_events as (
     select * from {{ ref('int_sessions__events') }}
     {% if is_incremental() %}

@@ -12,7 +12,7 @@
         on_schema_change='fail',
         post_hook=[
             "{{ privacy_purge_erased() }}",
-            "{{ privacy_purge_session_orphans(['int_sessions__events', 'int_sessions__page_views', 'int_analysis__session_paths']) }}",
+            "{{ privacy_purge_session_orphans() }}",
             "{{ privacy_purge_expired('session_end') }}",
         ],
     )
