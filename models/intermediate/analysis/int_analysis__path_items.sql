@@ -64,14 +64,7 @@
             event_id,
             event_time,
             event_seq_in_session,
-            coalesce(
-                case
-                    when event_type = 'page' then page_path
-                    when event_type = 'screen' then screen_name
-                end,
-                event_name,
-                event_type
-            ) as item
+            {{ path_item() }} as item
         from events
     ),
 

@@ -45,14 +45,7 @@ itemized as (
         event_id,
         event_time,
         event_seq_in_session,
-        coalesce(
-            case
-                when event_type = 'page' then page_path
-                when event_type = 'screen' then screen_name
-            end,
-            event_name,
-            event_type
-        ) as item,
+        {{ path_item() }} as item,
         max(case when event_name = 'purchase' then 1 else 0 end) over (partition by session_id) = 1 as session_converted,
         _processed_at
     from changed_events
