@@ -91,6 +91,41 @@ def slowest(result: dict, step: str, top: int) -> list[dict]:
     return sorted(nodes, key=lambda n: -n["seconds"])[:top]
 
 
+# The layers of the sessionized event pipeline (issue: sessions that stay correct on
+# incremental runs): raw rows to events, sessions and page views.
+SESSION_PIPELINE_LAYERS = ("staging/tracking", "intermediate/sessions", "marts/sessions")
+
+
+def layer_table(steps: dict) -> list[str]:
+    """Node seconds per model folder, full build against the incremental run, with the
+    sessionized event pipeline's total: what one more day costs where the data is incremental
+    and where the models still rebuild (tables)."""
+    full = (steps.get("full_build") or {}).get("extra") or {}
+    inc = (steps.get("incremental") or {}).get("extra") or {}
+    if "seconds_by_layer" not in full or "seconds_by_layer" not in inc:
+        return []
+    a, b = full["seconds_by_layer"], inc["seconds_by_layer"]
+
+    def row(label: str, x: float, y: float) -> str:
+        return f"| {label} | {x:.1f} | {y:.1f} | {_fmt(_ratio(y, x), '.2f')} |"
+
+    lines = [
+        "",
+        "Node seconds by model folder (summed over dbt's threads), full build and incremental run:",
+        "",
+        "| layer | full build s | incremental s | incremental / full |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for layer in sorted(set(a) | set(b), key=lambda k: -a.get(k, 0.0)):
+        lines.append(row(layer, a.get(layer, 0.0), b.get(layer, 0.0)))
+    lines.append(row(
+        "**sessionized events (" + " + ".join(SESSION_PIPELINE_LAYERS) + ")**",
+        sum(a.get(k, 0.0) for k in SESSION_PIPELINE_LAYERS),
+        sum(b.get(k, 0.0) for k in SESSION_PIPELINE_LAYERS),
+    ))
+    return lines
+
+
 def render_markdown(result: dict) -> str:
     steps = result["steps"]
     label = size_label(result["events"])
@@ -192,6 +227,7 @@ def render_markdown(result: dict) -> str:
             f"| {n['name']} | {n.get('materialized') or n['type']} | {n['seconds']:.1f} |"
             for n in done[:12]
         ]
+    lines += layer_table(steps)
     for step, title in (("full_build", "full build"), ("incremental", "incremental run")):
         top = slowest(result, step, 12 if step == "full_build" else 8)
         if not top:

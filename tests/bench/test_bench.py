@@ -108,3 +108,23 @@ def test_dbt_log_nodes_reads_finished_nodes(tmp_path: Path) -> None:
     assert got["seconds_by_type"] == {
         "model (table)": 2.5, "test": 1.25, "model (incremental)": 5.0
     }
+
+
+def test_layer_table_sums_the_session_pipeline() -> None:
+    assert steps.model_layer("models/intermediate/sessions/int_sessions__events.sql") == (
+        "intermediate/sessions"
+    )
+    assert steps.model_layer("models/bi/bi_persons.sql") == "bi"
+    full = {"staging/tracking": 20.0, "intermediate/sessions": 10.0, "marts/sessions": 2.0,
+            "intermediate/analysis": 8.0}
+    inc = {"staging/tracking": 2.0, "intermediate/sessions": 1.5, "marts/sessions": 0.5,
+           "intermediate/analysis": 8.0}
+    lines = report.layer_table({
+        "full_build": {"extra": {"seconds_by_layer": full}},
+        "incremental": {"extra": {"seconds_by_layer": inc}},
+    })
+    assert "| staging/tracking | 20.0 | 2.0 | 0.10 |" in lines
+    assert "| intermediate/analysis | 8.0 | 8.0 | 1.00 |" in lines
+    # (20 + 10 + 2) s against (2 + 1.5 + 0.5) s
+    assert lines[-1].endswith("| 32.0 | 4.0 | 0.12 |")
+    assert report.layer_table({"full_build": {"extra": {}}, "incremental": {}}) == []
