@@ -109,15 +109,36 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The rows of `relation` (alias) a purge removes: those holding a hit or, with `whole_sessions`,
-    every row of a session in which a row holds one. -#}
-{% macro erasure_hit_rows(columns, hits, relation, whole_sessions=false, alias=none, request_id=none) -%}
-    {%- if whole_sessions -%}
+{#- Builds `sessions`, a scratch relation of the sessions of `relation` in which a row holds a value
+    of `hits`: (session_id, erasure_request_id). One join per key column against the small hit
+    list, so whole-session purges cost a scan per column, not a subquery per request. -#}
+{% macro erasure_sessions_create(sessions, hits, relation, columns) -%}
+    {%- set keys = erasure_key_columns() | select('in', columns) | list -%}
+    {%- set sql -%}
+        select distinct erased_rows.session_id, erased_rows.erasure_request_id
+        from (
+            {% for key in keys -%}
+            select r.session_id, erasure_hits.erasure_request_id
+            from {{ relation }} as r
+            inner join {{ hits }} as erasure_hits
+                on erasure_hits.key_column = '{{ key }}' and r.{{ key }} = erasure_hits.key_value
+            where r.session_id is not null
+            {% if not loop.last %}union all
+            {% endif -%}
+            {%- endfor %}
+        ) as erased_rows
+    {%- endset -%}
+    {%- do run_query(adapter.dispatch('create_scratch_relation_sql', 'behavior_warehouse')(sessions, sql)) -%}
+{%- endmacro %}
+
+{#- The rows a purge removes (alias): those holding a hit or, with `sessions` (see
+    erasure_sessions_create), every row of a session in which a row holds one. -#}
+{% macro erasure_hit_rows(columns, hits, sessions=none, alias=none, request_id=none) -%}
+    {%- if sessions is not none -%}
         ({{ erasure_hit_match(columns, hits, alias, request_id) }}
         or {{ (alias ~ '.' if alias else '') }}session_id in (
-            select erased_sessions.session_id from {{ relation }} as erased_sessions
-            where erased_sessions.session_id is not null
-                and {{ erasure_hit_match(columns, hits, 'erased_sessions', request_id) }}
+            select erased_sessions.session_id from {{ sessions }} as erased_sessions
+            {%- if request_id is not none %} where erased_sessions.erasure_request_id = '{{ request_id }}'{% endif %}
         ))
     {%- else -%}
         {{ erasure_hit_match(columns, hits, alias, request_id) }}
@@ -182,25 +203,27 @@
     {%- set columns = _column_names(this) -%}
     {%- set hits = erasure_hits_name(this, 'pending') -%}
     {%- do erasure_hits_create(hits, this, columns, subjects, pending) -%}
-    {%- set counts = erasure_count_rows(pending, columns, hits, this, whole_sessions) -%}
+    {%- set sessions = erasure_hits_name(this, 'sessions') if whole_sessions else none -%}
+    {%- if whole_sessions -%}{%- do erasure_sessions_create(sessions, hits, this, columns) -%}{%- endif -%}
+    {%- set counts = erasure_count_rows(pending, columns, hits, this, sessions) -%}
     {%- do privacy_log_purge_counts(this, purge_log, counts, 'deleted') -%}
     {%- if counts.values() | sum > 0 -%}
-        {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_hit_rows(columns, hits, this, whole_sessions)) -%}
+        {%- do run_query('delete from ' ~ this ~ ' where ' ~ erasure_hit_rows(columns, hits, sessions)) -%}
     {%- endif -%}
     {%- do erasure_hits_drop(hits) -%}
+    {%- if whole_sessions -%}{%- do erasure_hits_drop(sessions) -%}{%- endif -%}
     {{ return('select 1 as privacy_purge') }}
 {%- endmacro %}
 
 {#- Rows of `relation` matching each request of `request_ids`, in one scan: {request_id: rows}. -#}
-{% macro erasure_count_rows(request_ids, columns, hits, relation, whole_sessions=false, extra_condition='true') -%}
+{% macro erasure_count_rows(request_ids, columns, hits, relation, sessions=none) -%}
     {%- set sql -%}
         select
             {% for request_id in request_ids -%}
-            sum(case when {{ erasure_hit_rows(columns, hits, relation, whole_sessions, 'r', request_id) }} then 1 else 0 end)
+            sum(case when {{ erasure_hit_rows(columns, hits, sessions, 'r', request_id) }} then 1 else 0 end)
                 as request_{{ loop.index }}{% if not loop.last %},{% endif %}
             {% endfor %}
         from {{ relation }} as r
-        where {{ extra_condition }}
     {%- endset -%}
     {%- set row = run_query(sql).rows[0] -%}
     {%- set counts = {} -%}
