@@ -37,6 +37,7 @@ def ratios(steps: dict) -> dict:
         "full_build_over_floor_cpu": _ratio(cpu("full_build"), cpu("floor")),
         "incremental_over_full": _ratio(wall("incremental"), wall("full_build")),
         "incremental_over_full_cpu": _ratio(cpu("incremental"), cpu("full_build")),
+        "settle_over_full": _ratio(wall("settle"), wall("full_build")),
         "funnel_over_clickhouse": None,
         "funnel_core_over_clickhouse": None,
         "events_per_second_full_build": None,
@@ -100,28 +101,33 @@ def layer_table(steps: dict) -> list[str]:
     """Node seconds per model folder, full build against the incremental run, with the
     sessionized event pipeline's total: what one more day costs where the data is incremental
     and where the models still rebuild (tables)."""
-    full = (steps.get("full_build") or {}).get("extra") or {}
-    inc = (steps.get("incremental") or {}).get("extra") or {}
-    if "seconds_by_layer" not in full or "seconds_by_layer" not in inc:
-        return []
-    a, b = full["seconds_by_layer"], inc["seconds_by_layer"]
+    def layers(step: str) -> dict[str, float] | None:
+        return ((steps.get(step) or {}).get("extra") or {}).get("seconds_by_layer")
 
-    def row(label: str, x: float, y: float) -> str:
-        return f"| {label} | {x:.1f} | {y:.1f} | {_fmt(_ratio(y, x), '.2f')} |"
+    a, b, c = layers("full_build"), layers("incremental"), layers("settle")
+    if a is None or b is None:
+        return []
+
+    def row(label: str, keys: list[str]) -> str:
+        x, y = (sum(d.get(k, 0.0) for k in keys) for d in (a, b))
+        settled = "" if c is None else f" {sum(c.get(k, 0.0) for k in keys):.1f} |"
+        return f"| {label} | {x:.1f} |{settled} {y:.1f} | {_fmt(_ratio(y, x), '.2f')} |"
 
     lines = [
         "",
-        "Node seconds by model folder (summed over dbt's threads), full build and incremental run:",
+        "Node seconds by model folder (summed over dbt's threads): full build"
+        + (", the build with nothing new (settle)" if c is not None else "")
+        + " and the incremental day:",
         "",
-        "| layer | full build s | incremental s | incremental / full |",
-        "| --- | ---: | ---: | ---: |",
+        "| layer | full build s |" + (" settle s |" if c is not None else "")
+        + " incremental s | incremental / full |",
+        "| --- | ---: |" + (" ---: |" if c is not None else "") + " ---: | ---: |",
     ]
     for layer in sorted(set(a) | set(b), key=lambda k: -a.get(k, 0.0)):
-        lines.append(row(layer, a.get(layer, 0.0), b.get(layer, 0.0)))
+        lines.append(row(layer, [layer]))
     lines.append(row(
         "**sessionized events (" + " + ".join(SESSION_PIPELINE_LAYERS) + ")**",
-        sum(a.get(k, 0.0) for k in SESSION_PIPELINE_LAYERS),
-        sum(b.get(k, 0.0) for k in SESSION_PIPELINE_LAYERS),
+        list(SESSION_PIPELINE_LAYERS),
     ))
     return lines
 
@@ -175,6 +181,8 @@ def render_markdown(result: dict) -> str:
         f"{_fmt(r['full_build_over_floor_cpu'])} |",
         f"| incremental (one more day) / full build | {_fmt(r['incremental_over_full'], '.3f')} | "
         f"{_fmt(r['incremental_over_full_cpu'], '.3f')} |",
+        f"| build with nothing new (settle) / full build | "
+        f"{_fmt(r.get('settle_over_full'), '.3f')} | |",
         f"| our funnel / ClickHouse windowFunnel | {_fmt(r['funnel_over_clickhouse'])} | |",
         f"| our ordered funnel without reading events / ClickHouse | "
         f"{_fmt(r['funnel_core_over_clickhouse'])} | |",

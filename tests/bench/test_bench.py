@@ -127,4 +127,11 @@ def test_layer_table_sums_the_session_pipeline() -> None:
     assert "| intermediate/analysis | 8.0 | 8.0 | 1.00 |" in lines
     # (20 + 10 + 2) s against (2 + 1.5 + 0.5) s
     assert lines[-1].endswith("| 32.0 | 4.0 | 0.12 |")
+    settled = report.layer_table({
+        "full_build": {"extra": {"seconds_by_layer": full}},
+        "settle": {"extra": {"seconds_by_layer": {"staging/tracking": 3.0}}},
+        "incremental": {"extra": {"seconds_by_layer": inc}},
+    })
+    assert "| staging/tracking | 20.0 | 3.0 | 2.0 | 0.10 |" in settled
+    assert settled[-1].endswith("| 32.0 | 3.0 | 4.0 | 0.12 |")
     assert report.layer_table({"full_build": {"extra": {}}, "incremental": {}}) == []
