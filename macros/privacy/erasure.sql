@@ -215,7 +215,10 @@
     {{ return('select 1 as privacy_purge') }}
 {%- endmacro %}
 
-{#- Rows of `relation` matching each request of `request_ids`, in one scan: {request_id: rows}. -#}
+{#- Rows of `relation` matching each request of `request_ids`: {request_id: rows}. One scan picks
+    the rows that match any request (one IN per column, as the delete does); the per-request
+    split runs on those few rows only (an IN per request and column inside an aggregate over
+    every row cost 257 s at 10M events). -#}
 {% macro erasure_count_rows(request_ids, columns, hits, relation, sessions=none) -%}
     {%- set sql -%}
         select
@@ -223,7 +226,10 @@
             sum(case when {{ erasure_hit_rows(columns, hits, sessions, 'r', request_id) }} then 1 else 0 end)
                 as request_{{ loop.index }}{% if not loop.last %},{% endif %}
             {% endfor %}
-        from {{ relation }} as r
+        from (
+            select * from {{ relation }} as erasure_candidates
+            where {{ erasure_hit_rows(columns, hits, sessions, 'erasure_candidates') }}
+        ) as r
     {%- endset -%}
     {%- set row = run_query(sql).rows[0] -%}
     {%- set counts = {} -%}
