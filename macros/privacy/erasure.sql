@@ -110,6 +110,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- (`carried` column, erasure_request_id) for every row of `source` (alias r) whose key column
+    holds a hit: one join per key column against the small hit list. -#}
+{% macro erasure_hit_pairs(source, carried, hits, keys, condition=none) -%}
+    {% for key in keys -%}
+    select r.{{ carried }}, erasure_hits.erasure_request_id
+    from {{ source }} as r
+    inner join {{ hits }} as erasure_hits
+        on erasure_hits.key_column = '{{ key }}' and r.{{ key }} = erasure_hits.key_value
+    {%- if condition is not none %}
+    where {{ condition }}
+    {%- endif %}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- Builds `sessions`, a scratch relation of the sessions of `relation` in which a row holds a value
     of `hits`: (session_id, erasure_request_id). One join per key column against the small hit
     list, so whole-session purges cost a scan per column, not a subquery per request. -#}
@@ -118,15 +134,7 @@
     {%- set sql -%}
         select distinct erased_rows.session_id, erased_rows.erasure_request_id
         from (
-            {% for key in keys -%}
-            select r.session_id, erasure_hits.erasure_request_id
-            from {{ relation }} as r
-            inner join {{ hits }} as erasure_hits
-                on erasure_hits.key_column = '{{ key }}' and r.{{ key }} = erasure_hits.key_value
-            where r.session_id is not null
-            {% if not loop.last %}union all
-            {% endif -%}
-            {%- endfor %}
+            {{ erasure_hit_pairs(relation, 'session_id', hits, keys, 'r.session_id is not null') }}
         ) as erased_rows
     {%- endset -%}
     {%- do run_query(adapter.dispatch('create_scratch_relation_sql', 'behavior_warehouse')(sessions, sql)) -%}
@@ -234,18 +242,12 @@
     {%- set sql -%}
         select matched.erasure_request_id, count(distinct matched.candidate_row) as matched_rows
         from (
-            {% for key in keys -%}
-            select c.candidate_row, erasure_hits.erasure_request_id
-            from {{ candidates }} as c
-            inner join {{ hits }} as erasure_hits
-                on erasure_hits.key_column = '{{ key }}' and c.{{ key }} = erasure_hits.key_value
-            {% if not loop.last or sessions is not none %}union all
-            {% endif -%}
-            {%- endfor %}
+            {{ erasure_hit_pairs(candidates, 'candidate_row', hits, keys) }}
             {%- if sessions is not none %}
-            select c.candidate_row, erased_sessions.erasure_request_id
-            from {{ candidates }} as c
-            inner join {{ sessions }} as erased_sessions on c.session_id = erased_sessions.session_id
+            union all
+            select r.candidate_row, erased_sessions.erasure_request_id
+            from {{ candidates }} as r
+            inner join {{ sessions }} as erased_sessions on r.session_id = erased_sessions.session_id
             {%- endif %}
         ) as matched
         group by matched.erasure_request_id
